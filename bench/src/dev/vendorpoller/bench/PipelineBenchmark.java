@@ -1,0 +1,215 @@
+package dev.vendorpoller.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.app.VendorPoller;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.main.Main;
+
+/**
+ * End-to-end throughput of the poll pipeline (fetch -> contract -> idempotent repository -> ledger, one transaction a
+ * page) next to a bare fetch-and-parse of the same pages in the same run (the ceiling), with peak heap sampled all
+ * along. The vendor runs in its own JVM serving pre-built pages, so its memory and page building are not ours.
+ *
+ * <p>Run: {@code bench/run.sh [records] [page-size]} (defaults 1000000 and 1000), under -Xmx256m.
+ */
+public final class PipelineBenchmark {
+    private static final String TOKEN = "bench-token";
+
+    public static void main(String[] args) throws Exception {
+        long records = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+        int pageSize = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : 18089;
+        String jar = System.getProperty("vendorPoller.jar", "target/vendor-poller.jar");
+        System.out.printf("benchmark: %,d records, page size %d, max heap %d MiB, %d cores%n", records, pageSize,
+                Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+
+        Process vendor = new ProcessBuilder("java", "-Xmx2g", "-cp", jar, "dev.vendorpoller.demo.DemoVendor",
+                "--port", "" + port, "--token", TOKEN, "--backlog", "" + records, "--invalid-every", "50",
+                "--failure-rate", "0", "--live-per-second", "0", "--cache-pages", "true")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(vendor::destroyForcibly));
+        try {
+            waitForPort(port);
+            String base = "http://127.0.0.1:" + port;
+            bare(base, pageSize); // first pass builds the vendor's page cache; not measured
+            double ceiling = bare(base, pageSize);
+            HeapSampler heap = new HeapSampler();
+            heap.start();
+            double pipeline = pipeline(base, pageSize, records, heap);
+            heap.stopSampling();
+            System.out.println();
+            System.out.printf("bare fetch+parse (ceiling): %,12.0f records/s%n", ceiling);
+            System.out.printf("pipeline end-to-end:        %,12.0f records/s  (%.2f of ceiling)%n", pipeline, pipeline / ceiling);
+            System.out.printf("heap used after GC at 10%%/50%%/100%% of backlog: %s MiB; peak heap used %d MiB of %d MiB max%n",
+                    heap.checkpoints(), heap.peakMiB(), Runtime.getRuntime().maxMemory() >> 20);
+            System.out.printf("bars: >= 50,000 records/s: %s; >= 0.5 of ceiling: %s%n",
+                    pipeline >= 50_000 ? "PASS" : "FAIL", pipeline / ceiling >= 0.5 ? "PASS" : "FAIL");
+        } finally {
+            vendor.destroyForcibly();
+        }
+        System.exit(0);
+    }
+
+    /** Fetch every page and parse every record, nothing else: what any poller must at least do. */
+    static double bare(String base, int pageSize) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ObjectMapper json = new ObjectMapper();
+        long count = 0;
+        String cursor = null;
+        long start = System.nanoTime();
+        while (true) {
+            String url = base + "/registrations?limit=" + pageSize + (cursor == null ? "" : "&cursor=" + cursor);
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
+            JsonNode page;
+            try (InputStream in = response.body()) {
+                page = json.readTree(in);
+            }
+            for (JsonNode record : page.get("data")) {
+                if (record.get("id") != null) {
+                    count++;
+                }
+            }
+            cursor = page.get("next_cursor").asText();
+            if (!page.get("has_more").booleanValue()) {
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("bare fetch+parse: %,d records in %.2f s%n", count, seconds);
+        return count / seconds;
+    }
+
+    static double pipeline(String base, int pageSize, long records, HeapSampler heap) throws Exception {
+        Path data = Files.createTempDirectory("vendor-poller-bench");
+        Main main = VendorPoller.create(Path.of("config/application.properties"), Map.ofEntries(
+                Map.entry("vendor-poller.demo.enabled", "false"),
+                Map.entry("vendor-poller.data-dir", data.toString()),
+                Map.entry("vendor-poller.db.url", "jdbc:h2:file:" + data + "/db" + System.getProperty("bench.dbOptions", ";WRITE_DELAY=0")),
+                Map.entry("vendor-poller.feeds", "bench"),
+                Map.entry("vendor-poller.feed.bench.type", "registration-api"),
+                Map.entry("vendor-poller.feed.bench.base-url", base),
+                Map.entry("vendor-poller.feed.bench.token", TOKEN),
+                Map.entry("vendor-poller.feed.bench.schedule.interval", "1s"),
+                Map.entry("vendor-poller.feed.bench.page-size", "" + pageSize),
+                Map.entry("vendor-poller.feed.bench.tiers", "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP"),
+                Map.entry("logger.page.level", "WARN")));
+        org.apache.logging.log4j.core.config.Configurator.setLevel("vendor-poller.page", org.apache.logging.log4j.Level.toLevel(System.getProperty("bench.pageLog", "WARN")));
+        main.start();
+        long start = System.nanoTime();
+        DataSource ds = main.getCamelContext().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        long done = 0;
+        while (done < records) {
+            Thread.sleep(100);
+            done = committedRecords(ds);
+            heap.progress((double) done / records);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long ledgered;
+        long rejected;
+        try (Connection c = ds.getConnection(); ResultSet l = c.createStatement().executeQuery(
+                "SELECT (SELECT COUNT(*) FROM ledger_registration), (SELECT COUNT(*) FROM rejected_record)")) {
+            l.next();
+            ledgered = l.getLong(1);
+            rejected = l.getLong(2);
+        }
+        main.stop();
+        System.out.printf("pipeline: %,d records (%,d ledgered, %,d rejected) in %.2f s (from context start, 1 s first trigger delay included)%n",
+                done, ledgered, rejected, seconds);
+        if (ledgered + rejected != records) {
+            throw new IllegalStateException("ledger + rejects = " + (ledgered + rejected) + ", expected " + records);
+        }
+        return records / seconds;
+    }
+
+    private static long committedRecords(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT cursor_value FROM feed_cursor WHERE feed = 'bench'")) {
+            if (!rs.next()) {
+                return 0;
+            }
+            String decoded = new String(java.util.Base64.getUrlDecoder().decode(rs.getString(1)));
+            return Long.parseLong(decoded.substring(4)); // the demo vendor's cursor is its log position
+        }
+    }
+
+    private static void waitForPort(int port) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            try (var s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("vendor did not start on port " + port);
+    }
+
+    /** Samples heap use every 50 ms; records old-generation use after the last GC at progress checkpoints. */
+    static final class HeapSampler extends Thread {
+        private volatile boolean running = true;
+        private volatile long peak;
+        private final List<String> checkpoints = new ArrayList<>();
+        private double nextCheckpoint = 0.1;
+
+        HeapSampler() {
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        synchronized void progress(double fraction) {
+            while (fraction >= nextCheckpoint && nextCheckpoint <= 1.0001) {
+                checkpoints.add(String.valueOf(afterGcMiB()));
+                nextCheckpoint = nextCheckpoint < 0.5 ? 0.5 : nextCheckpoint < 1.0 ? 1.0 : 2.0;
+            }
+        }
+
+        private static long afterGcMiB() {
+            long used = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                    used += pool.getCollectionUsage().getUsed();
+                }
+            }
+            return used >> 20;
+        }
+
+        void stopSampling() {
+            running = false;
+        }
+
+        String checkpoints() {
+            return String.join(" / ", checkpoints);
+        }
+
+        long peakMiB() {
+            return peak >> 20;
+        }
+    }
+}

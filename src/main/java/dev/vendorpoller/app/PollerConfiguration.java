@@ -1,0 +1,135 @@
+package dev.vendorpoller.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.config.FeedConfig;
+import dev.vendorpoller.config.FeedConfigLoader;
+import dev.vendorpoller.config.ServiceSettings;
+import dev.vendorpoller.contract.RegistrationContract;
+import dev.vendorpoller.cursor.CursorStore;
+import dev.vendorpoller.deadletter.DeadLetters;
+import dev.vendorpoller.demo.DemoVendor;
+import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
+import dev.vendorpoller.ledger.LedgerWriter;
+import dev.vendorpoller.ledger.RejectStore;
+import dev.vendorpoller.outbox.Outbox;
+import dev.vendorpoller.outbox.OutboxDrain;
+import dev.vendorpoller.poll.Feed;
+import dev.vendorpoller.poll.Feeds;
+import dev.vendorpoller.poll.PageCommitter;
+import dev.vendorpoller.poll.PollSteps;
+import dev.vendorpoller.storage.Database;
+import dev.vendorpoller.vendor.VendorAdapters;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Builds every bean the routes call, in one place, from validated settings: bad configuration stops the start-up
+ * here with the property named, before any route runs. Bean names are the ones routes/*.yaml refer to.
+ */
+public final class PollerConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
+        ServiceSettings settings = ServiceSettings.load(config);
+        List<FeedConfig> feedConfigs = new FeedConfigLoader(config).load();
+        startDemoVendorIfEnabled(context, config);
+
+        Database db = new Database(settings);
+        context.addService(new Closer(db));
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, VendorAdapters.forType(f.type()),
+                new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()))).toList());
+        for (Feed feed : feeds.all()) {
+            context.addService(feed.idempotency());
+        }
+        CursorStore cursors = new CursorStore(db.jdbc());
+        Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay());
+        DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox,
+                feed -> feeds.get(feed).config().deadLetterUri());
+
+        Registry registry = context.getRegistry();
+        registry.bind("dataSource", db.dataSource());
+        registry.bind("feeds", feeds);
+        registry.bind("json", json);
+        registry.bind("cursorStore", cursors);
+        registry.bind("outbox", outbox);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("pollSteps", new PollSteps(feeds, cursors, new RegistrationContract(Clock.systemUTC()), json));
+        registry.bind("contractResults", new GroupedBodyAggregationStrategy());
+        registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new LedgerWriter(db.jdbc()),
+                new RejectStore(db.jdbc(), json), outbox, json));
+        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind),
+                settings.outboxBatchSize(), settings.outboxMaxAttempts()));
+        registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));
+    }
+
+    static Optional<String> endpointFor(Feeds feeds, String feed, String kind) {
+        FeedConfig config = feeds.get(feed).config();
+        return switch (kind) {
+            case Outbox.SINK -> config.sinkUri();
+            case Outbox.REJECT -> config.rejectUri();
+            case Outbox.DEAD_LETTER -> config.deadLetterUri();
+            default -> Optional.empty();
+        };
+    }
+
+    private static void startDemoVendorIfEnabled(CamelContext context, ConfigReader config) throws Exception {
+        if (!config.bool("vendor-poller.demo.enabled", false)) {
+            return;
+        }
+        DemoVendor.Options d = DemoVendor.Options.defaults();
+        var options = new DemoVendor.Options(
+                config.positiveInt("vendor-poller.demo.port", d.port(), 65535),
+                config.string("vendor-poller.demo.token", d.token()),
+                config.positiveInt("vendor-poller.demo.backlog", (int) d.backlog(), 100_000_000),
+                config.positiveInt("vendor-poller.demo.invalid-every", d.invalidEvery(), 1_000_000),
+                Double.parseDouble(config.string("vendor-poller.demo.failure-rate", "" + d.failureRate())),
+                config.positiveInt("vendor-poller.demo.live-per-second", (int) d.livePerSecond(), 1_000_000),
+                0, false);
+        DemoVendor vendor = new DemoVendor(options).start();
+        context.addService(new Closer(vendor));
+        org.slf4j.LoggerFactory.getLogger("vendor-poller.demo").info(
+                "demo vendor serving http://127.0.0.1:{}/registrations (backlog {}, {} new/s, 1 in {} invalid, {}% 503s)",
+                vendor.port(), options.backlog(), options.livePerSecond(), options.invalidEvery(), options.failureRate() * 100);
+    }
+
+    /** Cut-off for the idempotency prune route: keys older than the retention are deleted. */
+    public static final class Retention {
+        private final Duration retention;
+
+        Retention(Duration retention) {
+            this.retention = retention;
+        }
+
+        public java.sql.Timestamp cutoff() {
+            return java.sql.Timestamp.from(Instant.now().minus(retention));
+        }
+    }
+
+    /** Ties a resource's close to the Camel context's stop. */
+    private static final class Closer extends ServiceSupport {
+        private final AutoCloseable resource;
+
+        Closer(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            resource.close();
+        }
+    }
+}

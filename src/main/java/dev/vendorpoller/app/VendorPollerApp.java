@@ -1,0 +1,32 @@
+package dev.vendorpoller.app;
+
+import dev.vendorpoller.config.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code java -jar vendor-poller.jar [--config FILE] [Camel Main options]}. Config defaults to config/application.properties. */
+public final class VendorPollerApp {
+    private VendorPollerApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path config = Path.of("config/application.properties");
+        List<String> camelArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else {
+                camelArgs.add(args[i]);
+            }
+        }
+        try {
+            int code = VendorPoller.create(config, Map.of()).run(camelArgs.toArray(String[]::new));
+            System.exit(code);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("vendor-poller: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

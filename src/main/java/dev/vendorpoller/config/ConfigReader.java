@@ -1,0 +1,77 @@
+package dev.vendorpoller.config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Typed, fail-fast access to properties. Every lookup goes through one resolver (Camel's properties component in
+ * the service) so a value can come from the properties file, a {@code -D} system property or an environment
+ * variable (VENDOR_POLLER_FEED_X_TOKEN overrides vendor-poller.feed.x.token).
+ */
+public final class ConfigReader {
+    private final Function<String, Optional<String>> resolver;
+
+    public ConfigReader(Function<String, Optional<String>> resolver) {
+        this.resolver = resolver;
+    }
+
+    public Optional<String> optional(String key) {
+        return resolver.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String required(String key) {
+        return optional(key).orElseThrow(() -> new ConfigException(key, "is required but not set"));
+    }
+
+    public String string(String key, String defaultValue) {
+        return optional(key).orElse(defaultValue);
+    }
+
+    public int positiveInt(String key, int defaultValue, int max) {
+        String raw = optional(key).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < 1 || value > max) {
+                throw new ConfigException(key, "must be between 1 and " + max + " but was " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "must be a whole number but was '" + raw + "'");
+        }
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        String raw = optional(key).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+            throw new ConfigException(key, "must be true or false but was '" + raw + "'");
+        }
+        return Boolean.parseBoolean(raw);
+    }
+
+    /** Durations are written with a unit ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 30d}), never bare. */
+    public Duration duration(String key, Duration defaultValue) {
+        return optional(key).map(raw -> parseDuration(key, raw)).orElse(defaultValue);
+    }
+
+    static Duration parseDuration(String key, String raw) {
+        var m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(raw.trim());
+        if (!m.matches()) {
+            throw new ConfigException(key, "must be a duration with a unit (e.g. 500ms, 5s, 10m, 2h, 30d) but was '" + raw + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+}

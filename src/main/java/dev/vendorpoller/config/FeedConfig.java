@@ -1,0 +1,37 @@
+package dev.vendorpoller.config;
+
+import dev.vendorpoller.contract.PaymentStatus;
+import dev.vendorpoller.contract.TicketTier;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One feed, validated at start-up. Keys live under {@code vendor-poller.feed.<name>.}; see README "Feed settings".
+ *
+ * @param sinkUri       Camel URI the ledgered records are delivered to through the outbox, if any
+ * @param rejectUri     Camel URI rejects are delivered to through the outbox (they are always kept in rejected_record)
+ * @param deadLetterUri Camel URI dead letters are forwarded to (they are always kept in dead_letter)
+ */
+public record FeedConfig(
+        String name,
+        String type,
+        URI baseUrl,
+        Secret token,
+        Schedule schedule,
+        int pageSize,
+        Optional<String> sinkUri,
+        Optional<String> rejectUri,
+        Optional<String> deadLetterUri,
+        Map<String, TicketTier> tiers,
+        Map<String, PaymentStatus> paymentStatuses) {
+
+    public String routeId() {
+        return "poll-" + name;
+    }
+
+    @Override
+    public String toString() {
+        return "FeedConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl + ", pageSize=" + pageSize + "]";
+    }
+}

@@ -1,0 +1,135 @@
+package dev.vendorpoller.deadletter;
+
+import dev.vendorpoller.config.Secrets;
+import dev.vendorpoller.outbox.Outbox;
+import dev.vendorpoller.outbox.OutboxMessage;
+import dev.vendorpoller.storage.Sql;
+import dev.vendorpoller.vendor.VendorException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The dead-letter endpoint: the dead_letter table (always, so everything is replayable) plus, where a feed names a
+ * dead-letter-uri, a copy delivered there through the outbox. Error texts pass through {@link Secrets#mask}.
+ */
+public final class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.dead-letter");
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Outbox outbox;
+    /** feed name → its dead-letter-uri, if any. */
+    private final Function<String, Optional<String>> forwardUri;
+
+    public DeadLetters(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Function<String, Optional<String>> forwardUri) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.forwardUri = forwardUri;
+    }
+
+    /** Called by the poll route's error handler once a page's retries are exhausted. */
+    public void pageFailed(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String feed = exchange.getProperty("feed", String.class);
+        Object cursor = exchange.getProperty("cursor");
+        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        String payload = error instanceof VendorException v ? v.bodyExcerpt() : null;
+        String cursorText = cursor == null ? null : cursor.toString();
+        long id = record(feed, DeadLetter.PAGE, cursorText, null, null, error, payload, attempts);
+        LOG.warn("feed={} page after cursor {} dead-lettered as #{} after {} attempt(s): {}", feed, cursorText, id,
+                attempts, Secrets.mask(String.valueOf(error)));
+    }
+
+    /** Called by the outbox drain when a message has used all its attempts; removes it from the outbox. */
+    public void deliveryFailed(OutboxMessage message, String sanitizedUri, Throwable error) {
+        long id = tx.execute(s -> {
+            long dl = record(message.feed(), DeadLetter.DELIVERY, null, sanitizedUri, message.idempotencyKey(), error,
+                    message.payload(), message.attempts());
+            outbox.delivered(message.id());
+            return dl;
+        });
+        LOG.warn("feed={} {} delivery of {} dead-lettered as #{} after {} attempt(s): {}", message.feed(),
+                message.kind(), message.idempotencyKey(), id, message.attempts(), Secrets.mask(String.valueOf(error)));
+    }
+
+    public List<DeadLetter> latest(String feed, int limit) {
+        return jdbc.query("SELECT id, feed, kind, page_cursor, endpoint_uri, idempotency_key, error_type, error_message,"
+                + " payload, attempts, created_at, replayed_at FROM dead_letter WHERE feed = ? ORDER BY id DESC FETCH FIRST "
+                + limit + " ROWS ONLY", (rs, i) -> new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getInt(10), rs.getObject(11, OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(rs.getObject(12, OffsetDateTime.class)).map(OffsetDateTime::toInstant).orElse(null)), feed);
+    }
+
+    /**
+     * Replays one dead letter: a delivery goes back into the outbox (to the feed's current endpoint for its kind);
+     * a page needs nothing re-sent, since its cursor never moved and the next poll reads it again. Idempotent:
+     * a dead letter is replayed at most once.
+     */
+    public boolean replay(long id, Function<String, Optional<String>> endpointForFeedAndKind) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            List<Map<String, Object>> rows = jdbc.queryForList(
+                    "SELECT feed, kind, idempotency_key, payload FROM dead_letter WHERE id = ? AND replayed_at IS NULL", id);
+            if (rows.isEmpty()) {
+                return false;
+            }
+            Map<String, Object> row = rows.get(0);
+            String feed = (String) row.get("FEED");
+            if (DeadLetter.DELIVERY.equals(row.get("KIND"))) {
+                String uri = endpointForFeedAndKind.apply(feed).orElseThrow(() ->
+                        new IllegalStateException("feed " + feed + " has no endpoint to replay dead letter #" + id + " to"));
+                outbox.enqueue(feed, Outbox.SINK, uri, List.of(new Outbox.Entry((String) row.get("IDEMPOTENCY_KEY"), (String) row.get("PAYLOAD"))));
+            }
+            jdbc.update("UPDATE dead_letter SET replayed_at = ? WHERE id = ?", OffsetDateTime.now(ZoneOffset.UTC), id);
+            return true;
+        }));
+    }
+
+    private long record(String feed, String kind, String cursor, String endpoint, String key, Throwable error,
+            String payload, int attempts) {
+        String type = error == null ? "unknown" : error.getClass().getName();
+        String message = Secrets.mask(error == null ? "unknown error" : String.valueOf(error.getMessage()));
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return tx.execute(s -> {
+            var holder = new org.springframework.jdbc.support.GeneratedKeyHolder();
+            jdbc.update(con -> {
+                var ps = con.prepareStatement("INSERT INTO dead_letter (feed, kind, page_cursor, endpoint_uri,"
+                        + " idempotency_key, error_type, error_message, payload, attempts, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                ps.setString(1, feed);
+                ps.setString(2, kind);
+                ps.setString(3, cursor);
+                ps.setString(4, endpoint);
+                ps.setString(5, key);
+                ps.setString(6, Sql.truncate(type, 255));
+                ps.setString(7, Sql.truncate(message, 4000));
+                ps.setString(8, Secrets.mask(payload));
+                ps.setInt(9, attempts);
+                ps.setObject(10, now);
+                return ps;
+            }, holder);
+            long id = holder.getKey().longValue();
+            forwardUri.apply(feed).ifPresent(uri -> outbox.enqueue(feed, Outbox.DEAD_LETTER, uri,
+                    List.of(new Outbox.Entry("dead-letter-" + id, deadLetterJson(id, feed, kind, cursor, type, message, payload)))));
+            return id;
+        });
+    }
+
+    private static String deadLetterJson(long id, String feed, String kind, String cursor, String type, String message,
+            String payload) {
+        var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        node.put("dead_letter_id", id).put("feed", feed).put("kind", kind).put("page_cursor", cursor)
+                .put("error_type", type).put("error_message", message).put("payload", Secrets.mask(payload));
+        return node.toString();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.vendorpoller.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A simulated cursor-paged registration API on loopback: {@code GET /registrations?limit=N&cursor=C}, bearer auth,
+ * a backlog, live new and updated records, a share of invalid records and occasional 503s. Used by the README demo,
+ * the restart tests and the benchmark. Run alone: {@code java -cp target/vendor-poller.jar
+ * dev.vendorpoller.demo.DemoVendor --port 8089 --backlog 5000}.
+ */
+public final class DemoVendor implements AutoCloseable {
+
+    /** @param livePerSecond new change-log entries per second after start (0: a static backlog) */
+    public record Options(int port, String token, long backlog, int invalidEvery, double failureRate,
+            long livePerSecond, long pageDelayMillis, boolean cachePages) {
+        public static Options defaults() {
+            return new Options(8089, "demo-token", 5000, 50, 0.02, 20, 0, false);
+        }
+    }
+
+    private final Options options;
+    private final DemoData data;
+    private final HttpServer server;
+    private final AtomicLong size;
+    private final AtomicLong pagesServed = new AtomicLong();
+    private final AtomicLong failuresServed = new AtomicLong();
+    private final Random random = new Random(42);
+    private final Map<String, byte[]> pageCache = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService live = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "demo-vendor-live");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean caughtUp;
+
+    public DemoVendor(Options options) throws IOException {
+        this.options = options;
+        this.data = new DemoData(options.backlog(), options.invalidEvery());
+        this.size = new AtomicLong(options.backlog());
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 64);
+        server.createContext("/registrations", this::registrations);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "demo-vendor-http");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    public DemoVendor start() {
+        server.start();
+        if (options.livePerSecond() > 0) {
+            live.scheduleAtFixedRate(() -> size.addAndGet(Math.max(1, options.livePerSecond() / 10)), 100, 100, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public DemoData data() {
+        return data;
+    }
+
+    /** Change-log entries published so far. */
+    public long size() {
+        return size.get();
+    }
+
+    public long pagesServed() {
+        return pagesServed.get();
+    }
+
+    public long failuresServed() {
+        return failuresServed.get();
+    }
+
+    /** True once a page with has_more=false was served after the last published entry. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Stops publishing live entries, so a test has a fixed end to compare against. */
+    public void freeze() {
+        live.shutdownNow();
+    }
+
+    private void registrations(HttpExchange http) throws IOException {
+        try (http) {
+            String auth = http.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.equals("Bearer " + options.token())) {
+                send(http, 401, "{\"error\":\"invalid or missing bearer token\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (options.failureRate() > 0 && nextDouble() < options.failureRate()) {
+                failuresServed.incrementAndGet();
+                send(http, 503, "{\"error\":\"temporarily unavailable\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Map<String, String> query = query(http.getRequestURI().getRawQuery());
+            int limit = Math.max(1, Math.min(1000, Integer.parseInt(query.getOrDefault("limit", "100"))));
+            long from;
+            try {
+                from = decode(query.get("cursor"));
+            } catch (IllegalArgumentException e) {
+                send(http, 400, "{\"error\":\"invalid cursor\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (options.pageDelayMillis() > 0) {
+                Thread.sleep(options.pageDelayMillis());
+            }
+            long end = size.get();
+            long to = Math.min(end, from + limit);
+            byte[] body = options.cachePages()
+                    ? pageCache.computeIfAbsent(from + ":" + to + ":" + end, k -> page(from, to, end))
+                    : page(from, to, end);
+            pagesServed.incrementAndGet();
+            if (to >= end) {
+                caughtUp = to >= size.get();
+            }
+            send(http, 200, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] page(long from, long to, long end) {
+        StringBuilder out = new StringBuilder((int) (to - from) * 260 + 64);
+        out.append("{\"data\":[");
+        for (long p = from; p < to; p++) {
+            if (p > from) {
+                out.append(',');
+            }
+            data.appendJson(p, out);
+        }
+        out.append("],\"next_cursor\":\"").append(encode(to)).append("\",\"has_more\":").append(to < end).append('}');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private synchronized double nextDouble() {
+        return random.nextDouble();
+    }
+
+    static String encode(long position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("pos:" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static long decode(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return 0;
+        }
+        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        if (!text.startsWith("pos:")) {
+            throw new IllegalArgumentException("bad cursor");
+        }
+        return Long.parseLong(text.substring(4));
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return query;
+    }
+
+    private static void send(HttpExchange http, int status, byte[] body) throws IOException {
+        http.getResponseHeaders().set("Content-Type", "application/json");
+        http.sendResponseHeaders(status, body.length);
+        try (OutputStream out = http.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        live.shutdownNow();
+        server.stop(0);
+    }
+
+    /** Stand-alone demo vendor: {@code --port --backlog --live-per-second --failure-rate --invalid-every --cache-pages}. */
+    public static void main(String[] args) throws Exception {
+        Options d = Options.defaults();
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Options options = new Options(Integer.parseInt(a.getOrDefault("port", "" + d.port())), a.getOrDefault("token", d.token()),
+                Long.parseLong(a.getOrDefault("backlog", "" + d.backlog())),
+                Integer.parseInt(a.getOrDefault("invalid-every", "" + d.invalidEvery())),
+                Double.parseDouble(a.getOrDefault("failure-rate", "" + d.failureRate())),
+                Long.parseLong(a.getOrDefault("live-per-second", "" + d.livePerSecond())),
+                Long.parseLong(a.getOrDefault("page-delay-ms", "0")),
+                Boolean.parseBoolean(a.getOrDefault("cache-pages", "false")));
+        DemoVendor vendor = new DemoVendor(options).start();
+        System.out.println("demo vendor listening on http://127.0.0.1:" + vendor.port() + " (backlog " + options.backlog() + ")");
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.vendorpoller.ledger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.contract.Rejection;
+import dev.vendorpoller.storage.Sql;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** rejected_record: each distinct bad record once per feed (by reconciliation key), inside the page transaction. */
+public final class RejectStore {
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public RejectStore(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** @return the rejections not stored before (a re-read page does not reject its records twice) */
+    public List<Rejection> storeNew(String feed, String pageCursor, List<Rejection> rejections) {
+        if (rejections.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Rejection> byKey = new LinkedHashMap<>();
+        rejections.forEach(r -> byKey.putIfAbsent(r.reconciliationKey(), r));
+        Set<String> known = new HashSet<>();
+        for (List<String> chunk : Sql.chunks(new ArrayList<>(byKey.keySet()))) {
+            List<Object> args = new ArrayList<>(chunk.size() + 1);
+            args.add(feed);
+            args.addAll(chunk);
+            known.addAll(jdbc.queryForList("SELECT reconciliation_key FROM rejected_record WHERE feed = ?"
+                    + " AND reconciliation_key IN (" + Sql.placeholders(chunk.size()) + ")", String.class, args.toArray()));
+        }
+        known.forEach(byKey::remove);
+        List<Object[]> rows = new ArrayList<>();
+        for (Rejection r : byKey.values()) {
+            try {
+                rows.add(new Object[] {feed, r.reconciliationKey(), Sql.truncate(r.externalId(), 255), r.raw().toString(),
+                        json.writeValueAsString(r.errors()), pageCursor, Sql.utc(r.rejectedAt())});
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO rejected_record (feed, reconciliation_key, external_id, raw_payload, errors,"
+                    + " page_cursor, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+        }
+        return new ArrayList<>(byKey.values());
+    }
+}

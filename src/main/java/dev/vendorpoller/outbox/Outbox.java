@@ -1,0 +1,70 @@
+package dev.vendorpoller.outbox;
+
+import dev.vendorpoller.storage.Sql;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The transactional outbox. {@link #enqueue} runs inside the page transaction, so a delivery exists exactly when its
+ * ledger row does; the drain route sends each message at-least-once and deletes it after the endpoint accepted it.
+ */
+public final class Outbox {
+    public static final String SINK = "SINK";
+    public static final String REJECT = "REJECT";
+    public static final String DEAD_LETTER = "DEAD_LETTER";
+
+    private final JdbcTemplate jdbc;
+    private final Duration retryDelay;
+
+    public Outbox(JdbcTemplate jdbc, Duration retryDelay) {
+        this.jdbc = jdbc;
+        this.retryDelay = retryDelay;
+    }
+
+    public record Entry(String idempotencyKey, String payload) {
+    }
+
+    public void enqueue(String feed, String kind, String endpointUri, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            rows.add(new Object[] {feed, kind, endpointUri, e.idempotencyKey(), e.payload(), now, now});
+        }
+        jdbc.batchUpdate("INSERT INTO outbox (feed, kind, endpoint_uri, idempotency_key, payload, attempts,"
+                + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)", rows);
+    }
+
+    /** The oldest due messages, in commit order. One drain route reads them, so no row is handed out twice. */
+    public List<OutboxMessage> due(int limit) {
+        return jdbc.query("SELECT id, feed, kind, endpoint_uri, idempotency_key, payload, attempts FROM outbox"
+                        + " WHERE next_attempt_at <= ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY",
+                (rs, i) -> new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getInt(7)),
+                OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    public void delivered(long id) {
+        jdbc.update("DELETE FROM outbox WHERE id = ?", id);
+    }
+
+    /** Schedules the next attempt with exponential backoff and full jitter (capped at 64x the base delay). */
+    public void retryLater(long id, int attempts, String error) {
+        long cap = retryDelay.toMillis() << Math.min(attempts, 6);
+        long delay = retryDelay.toMillis() + ThreadLocalRandom.current().nextLong(cap + 1);
+        jdbc.update("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                attempts, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000L), Sql.truncate(error, 2000), id);
+    }
+
+    public long depth() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
+        return n == null ? 0 : n;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.vendorpoller.outbox;
+
+import dev.vendorpoller.config.Secrets;
+import dev.vendorpoller.deadletter.DeadLetters;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.apache.camel.Exchange;
+import org.apache.camel.util.URISupport;
+
+/**
+ * Steps of routes/outbox-drain.yaml. The endpoint is looked up from the feed's current configuration at send time, so
+ * credentials in an endpoint URI are never stored in the database.
+ */
+public final class OutboxDrain {
+    public static final String MESSAGE = "outboxMessage";
+    public static final String ENDPOINT = "outboxEndpoint";
+
+    private final Outbox outbox;
+    private final DeadLetters deadLetters;
+    private final BiFunction<String, String, Optional<String>> endpointFor;
+    private final int batchSize;
+    private final int maxAttempts;
+
+    /** @param endpointFor (feed, kind) → the endpoint URI configured for it now */
+    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, BiFunction<String, String, Optional<String>> endpointFor,
+            int batchSize, int maxAttempts) {
+        this.outbox = outbox;
+        this.deadLetters = deadLetters;
+        this.endpointFor = endpointFor;
+        this.batchSize = batchSize;
+        this.maxAttempts = maxAttempts;
+    }
+
+    public List<OutboxMessage> due() {
+        return outbox.due(batchSize);
+    }
+
+    /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
+    public void prepare(Exchange exchange) {
+        OutboxMessage message = exchange.getMessage().getBody(OutboxMessage.class);
+        String uri = endpointFor.apply(message.feed(), message.kind()).orElseThrow(() -> new IllegalStateException(
+                "feed " + message.feed() + " no longer configures an endpoint for " + message.kind()));
+        exchange.setProperty(MESSAGE, message);
+        exchange.setProperty(ENDPOINT, uri);
+        var out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader("Idempotency-Key", message.idempotencyKey());
+        out.setHeader("VendorPollerFeed", message.feed());
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setHeader(Exchange.HTTP_METHOD, "POST");
+        out.setBody(message.payload());
+    }
+
+    public void delivered(Exchange exchange) {
+        outbox.delivered(exchange.getProperty(MESSAGE, OutboxMessage.class).id());
+    }
+
+    /** A failed send: try again later with backoff, or dead-letter once the attempts are used up. */
+    public void failed(Exchange exchange) {
+        OutboxMessage message = exchange.getProperty(MESSAGE, OutboxMessage.class);
+        if (message == null) {
+            return; // failed before a message was taken; nothing to account for
+        }
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = message.attempts() + 1;
+        if (attempts >= maxAttempts) {
+            String uri = exchange.getProperty(ENDPOINT, String.class);
+            deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), uri,
+                    message.idempotencyKey(), message.payload(), attempts), uri == null ? null : URISupport.sanitizeUri(uri), error);
+        } else {
+            outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)));
+        }
+    }
+}
