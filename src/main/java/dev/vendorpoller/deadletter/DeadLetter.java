@@ -3,7 +3,7 @@ package dev.vendorpoller.deadletter;
 import java.time.Instant;
 
 /** A row of dead_letter: something that failed after its retries, with the context to replay it. */
-public record DeadLetter(long id, String feed, String kind, String pageCursor, String endpointUri,
+public record DeadLetter(long id, String feed, String kind, String outboxKind, String pageCursor, String endpointUri,
         String idempotencyKey, String errorType, String errorMessage, String payload, int attempts,
         Instant createdAt, Instant replayedAt) {
     /** A page that could not be fetched or committed; replaying it means polling again from page_cursor. */

@@ -41,20 +41,20 @@ public final class DeadLetters {
     public void pageFailed(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String feed = exchange.getProperty("feed", String.class);
-        Object cursor = exchange.getProperty("cursor");
-        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        var cursor = exchange.getProperty("cursor", dev.vendorpoller.cursor.Cursor.class);
+        int attempts = Math.max(1, exchange.getProperty("pageAttempts", 1, Integer.class));
         String payload = error instanceof VendorException v ? v.bodyExcerpt() : null;
-        String cursorText = cursor == null ? null : cursor.toString();
-        long id = record(feed, DeadLetter.PAGE, cursorText, null, null, error, payload, attempts);
+        String cursorText = cursor == null ? null : cursor.value().orElse(null); // null: from the start of the data
+        long id = record(feed, DeadLetter.PAGE, null, cursorText, null, null, error, payload, attempts);
         LOG.warn("feed={} page after cursor {} dead-lettered as #{} after {} attempt(s): {}", feed, cursorText, id,
                 attempts, Secrets.mask(String.valueOf(error)));
     }
 
     /** Called by the outbox drain when a message has used all its attempts; removes it from the outbox. */
-    public void deliveryFailed(OutboxMessage message, String sanitizedUri, Throwable error) {
+    public void deliveryFailed(OutboxMessage message, Throwable error) {
         long id = tx.execute(s -> {
-            long dl = record(message.feed(), DeadLetter.DELIVERY, null, sanitizedUri, message.idempotencyKey(), error,
-                    message.payload(), message.attempts());
+            long dl = record(message.feed(), DeadLetter.DELIVERY, message.kind(), null, message.endpointUri(),
+                    message.idempotencyKey(), error, message.payload(), message.attempts());
             outbox.delivered(message.id());
             return dl;
         });
@@ -63,59 +63,60 @@ public final class DeadLetters {
     }
 
     public List<DeadLetter> latest(String feed, int limit) {
-        return jdbc.query("SELECT id, feed, kind, page_cursor, endpoint_uri, idempotency_key, error_type, error_message,"
+        return jdbc.query("SELECT id, feed, kind, outbox_kind, page_cursor, endpoint_uri, idempotency_key, error_type, error_message,"
                 + " payload, attempts, created_at, replayed_at FROM dead_letter WHERE feed = ? ORDER BY id DESC FETCH FIRST "
                 + limit + " ROWS ONLY", (rs, i) -> new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                rs.getInt(10), rs.getObject(11, OffsetDateTime.class).toInstant(),
-                Optional.ofNullable(rs.getObject(12, OffsetDateTime.class)).map(OffsetDateTime::toInstant).orElse(null)), feed);
+                rs.getString(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(rs.getObject(13, OffsetDateTime.class)).map(OffsetDateTime::toInstant).orElse(null)), feed);
     }
 
     /**
-     * Replays one dead letter: a delivery goes back into the outbox (to the feed's current endpoint for its kind);
-     * a page needs nothing re-sent, since its cursor never moved and the next poll reads it again. Idempotent:
-     * a dead letter is replayed at most once.
+     * Replays one dead letter: a delivery goes back into the outbox, to be sent to the endpoint the feed configures
+     * for its kind at send time; a page needs nothing re-sent, since its cursor never moved and the next poll reads
+     * it again. Idempotent: a dead letter is replayed at most once.
+     *
+     * @return false if there is no such dead letter or it was replayed already
      */
-    public boolean replay(long id, Function<String, Optional<String>> endpointForFeedAndKind) {
+    public boolean replay(long id) {
         return Boolean.TRUE.equals(tx.execute(s -> {
-            List<Map<String, Object>> rows = jdbc.queryForList(
-                    "SELECT feed, kind, idempotency_key, payload FROM dead_letter WHERE id = ? AND replayed_at IS NULL", id);
+            List<Map<String, Object>> rows = jdbc.queryForList("SELECT feed, kind, outbox_kind, endpoint_uri,"
+                    + " idempotency_key, payload FROM dead_letter WHERE id = ? AND replayed_at IS NULL", id);
             if (rows.isEmpty()) {
                 return false;
             }
             Map<String, Object> row = rows.get(0);
-            String feed = (String) row.get("FEED");
-            if (DeadLetter.DELIVERY.equals(row.get("KIND"))) {
-                String uri = endpointForFeedAndKind.apply(feed).orElseThrow(() ->
-                        new IllegalStateException("feed " + feed + " has no endpoint to replay dead letter #" + id + " to"));
-                outbox.enqueue(feed, Outbox.SINK, uri, List.of(new Outbox.Entry((String) row.get("IDEMPOTENCY_KEY"), (String) row.get("PAYLOAD"))));
+            if (DeadLetter.DELIVERY.equals(row.get("kind"))) {
+                outbox.enqueue((String) row.get("feed"), (String) row.get("outbox_kind"), (String) row.get("endpoint_uri"),
+                        List.of(new Outbox.Entry((String) row.get("idempotency_key"), (String) row.get("payload"))));
             }
             jdbc.update("UPDATE dead_letter SET replayed_at = ? WHERE id = ?", OffsetDateTime.now(ZoneOffset.UTC), id);
             return true;
         }));
     }
 
-    private long record(String feed, String kind, String cursor, String endpoint, String key, Throwable error,
-            String payload, int attempts) {
+    private long record(String feed, String kind, String outboxKind, String cursor, String endpoint, String key,
+            Throwable error, String payload, int attempts) {
         String type = error == null ? "unknown" : error.getClass().getName();
         String message = Secrets.mask(error == null ? "unknown error" : String.valueOf(error.getMessage()));
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return tx.execute(s -> {
             var holder = new org.springframework.jdbc.support.GeneratedKeyHolder();
             jdbc.update(con -> {
-                var ps = con.prepareStatement("INSERT INTO dead_letter (feed, kind, page_cursor, endpoint_uri,"
+                var ps = con.prepareStatement("INSERT INTO dead_letter (feed, kind, outbox_kind, page_cursor, endpoint_uri,"
                         + " idempotency_key, error_type, error_message, payload, attempts, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
                 ps.setString(1, feed);
                 ps.setString(2, kind);
-                ps.setString(3, cursor);
-                ps.setString(4, endpoint);
-                ps.setString(5, key);
-                ps.setString(6, Sql.truncate(type, 255));
-                ps.setString(7, Sql.truncate(message, 4000));
-                ps.setString(8, Secrets.mask(payload));
-                ps.setInt(9, attempts);
-                ps.setObject(10, now);
+                ps.setString(3, outboxKind);
+                ps.setString(4, cursor);
+                ps.setString(5, Secrets.mask(endpoint));
+                ps.setString(6, key);
+                ps.setString(7, Sql.truncate(type, 255));
+                ps.setString(8, Sql.truncate(message, 4000));
+                ps.setString(9, Secrets.mask(payload));
+                ps.setInt(10, attempts);
+                ps.setObject(11, now);
                 return ps;
             }, holder);
             long id = holder.getKey().longValue();

@@ -1,5 +1,6 @@
 package dev.vendorpoller.outbox;
 
+import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.storage.Sql;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -29,14 +30,16 @@ public final class Outbox {
     public record Entry(String idempotencyKey, String payload) {
     }
 
+    /** @param endpointUri shown to operators only (stored with credentials masked); the drain sends to the live config */
     public void enqueue(String feed, String kind, String endpointUri, List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
+        String shown = Secrets.mask(endpointUri);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> rows = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            rows.add(new Object[] {feed, kind, endpointUri, e.idempotencyKey(), e.payload(), now, now});
+            rows.add(new Object[] {feed, kind, shown, e.idempotencyKey(), e.payload(), now, now});
         }
         jdbc.batchUpdate("INSERT INTO outbox (feed, kind, endpoint_uri, idempotency_key, payload, attempts,"
                 + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)", rows);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.apache.camel.Exchange;
-import org.apache.camel.util.URISupport;
 
 /**
  * Steps of routes/outbox-drain.yaml. The endpoint is looked up from the feed's current configuration at send time, so
@@ -65,9 +64,8 @@ public final class OutboxDrain {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = message.attempts() + 1;
         if (attempts >= maxAttempts) {
-            String uri = exchange.getProperty(ENDPOINT, String.class);
-            deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), uri,
-                    message.idempotencyKey(), message.payload(), attempts), uri == null ? null : URISupport.sanitizeUri(uri), error);
+            deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), message.endpointUri(),
+                    message.idempotencyKey(), message.payload(), attempts), error);
         } else {
             outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)));
         }

@@ -89,6 +89,7 @@ public final class PageCommitter {
         }
         exchange.setProperty(PollSteps.CURSOR, after);
         exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore());
+        exchange.setProperty(PollSteps.PAGE_ATTEMPTS, 0);
         long started = exchange.getProperty(PollSteps.PAGE_STARTED, System.nanoTime(), Long.class);
         LOG.info("feed={} page committed: {}, ms={}", feed.name(), outcome.summary(), (System.nanoTime() - started) / 1_000_000);
         return outcome;

@@ -30,6 +30,8 @@ public final class PollSteps {
     public static final String HAS_MORE = "hasMore";
     public static final String REQUEST_URL = "requestUrl";
     public static final String PAGE_STARTED = "pageStartedNanos";
+    /** Requests made for the current page so far (retries included); reset when a page commits. */
+    public static final String PAGE_ATTEMPTS = "pageAttempts";
 
     private final Feeds feeds;
     private final CursorStore cursors;
@@ -62,6 +64,7 @@ public final class PollSteps {
         message.setHeader("Authorization", "Bearer " + feed.config().token().reveal());
         exchange.setProperty(REQUEST_URL, request.url());
         exchange.setProperty(PAGE_STARTED, System.nanoTime());
+        exchange.setProperty(PAGE_ATTEMPTS, exchange.getProperty(PAGE_ATTEMPTS, 0, Integer.class) + 1);
     }
 
     /** Classifies the vendor's answer and parses a page; the body becomes the page's records for the split. */

@@ -1,0 +1,114 @@
+package dev.vendorpoller.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vendorpoller.contract.TicketTier;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FeedConfigLoaderTest {
+    private static final String P = "vendor-poller.feed.forms.";
+    private final Map<String, String> props = new HashMap<>(Map.of(
+            "vendor-poller.feeds", "forms",
+            P + "type", "registration-api",
+            P + "base-url", "http://127.0.0.1:9000/",
+            P + "token", "s3cr3t-token",
+            P + "schedule.interval", "30s"));
+
+    private FeedConfig load() {
+        return new FeedConfigLoader(new ConfigReader(k -> Optional.ofNullable(props.get(k)))).load().get(0);
+    }
+
+    @Test
+    void should_load_a_complete_feed_with_defaults() {
+        props.put(P + "tiers", "GA-2026:general_admission, VIP-2026:VIP");
+        FeedConfig feed = load();
+
+        assertThat(feed.baseUrl().toString()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(feed.token().reveal()).isEqualTo("s3cr3t-token");
+        assertThat(feed.token().toString()).isEqualTo("****");
+        assertThat(feed.toString()).doesNotContain("s3cr3t-token");
+        assertThat(feed.schedule().interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(feed.schedule().quartzOptions()).isEqualTo("trigger.repeatInterval=30000&triggerStartDelay=500");
+        assertThat(feed.pageSize()).isEqualTo(100);
+        assertThat(feed.tiers()).containsEntry("ga-2026", TicketTier.GENERAL_ADMISSION).containsEntry("vip-2026", TicketTier.VIP);
+        assertThat(feed.sinkUri()).isEmpty();
+    }
+
+    @Test
+    void should_render_a_cron_schedule_for_quartz() {
+        props.remove(P + "schedule.interval");
+        props.put(P + "schedule.cron", "0 0/5 * * * ?");
+
+        assertThat(load().schedule().quartzOptions()).isEqualTo("cron=0+0/5+*+*+*+?");
+    }
+
+    @Test
+    void should_name_the_missing_base_url() {
+        props.remove(P + "base-url");
+        assertFailsNaming(P + "base-url", "is required");
+    }
+
+    @Test
+    void should_name_the_missing_token() {
+        props.remove(P + "token");
+        assertFailsNaming(P + "token", "is required");
+    }
+
+    @Test
+    void should_name_an_unknown_feed_type() {
+        props.put(P + "type", "soap-api");
+        assertFailsNaming(P + "type", "unknown feed type 'soap-api'");
+    }
+
+    @Test
+    void should_name_a_malformed_cron() {
+        props.remove(P + "schedule.interval");
+        props.put(P + "schedule.cron", "every five minutes");
+        assertFailsNaming(P + "schedule.cron", "not a valid Quartz cron expression");
+    }
+
+    @Test
+    void should_refuse_both_or_neither_schedule() {
+        props.put(P + "schedule.cron", "0 * * * * ?");
+        assertFailsNaming(P + "schedule.interval", "exactly one");
+        props.remove(P + "schedule.cron");
+        props.remove(P + "schedule.interval");
+        assertFailsNaming(P + "schedule.interval", "exactly one");
+    }
+
+    @Test
+    void should_name_bad_values() {
+        props.put(P + "page-size", "5000");
+        assertFailsNaming(P + "page-size", "between 1 and 1000");
+        props.put(P + "page-size", "10");
+        props.put(P + "base-url", "ftp://example.org");
+        assertFailsNaming(P + "base-url", "absolute http(s) URL");
+        props.put(P + "base-url", "http://127.0.0.1:1");
+        props.put(P + "tiers", "GA:PLATINUM");
+        assertFailsNaming(P + "tiers", "unknown tier 'PLATINUM'");
+        props.remove(P + "tiers");
+        props.put(P + "schedule.interval", "30");
+        assertFailsNaming(P + "schedule.interval", "with a unit");
+    }
+
+    @Test
+    void should_refuse_bad_feed_names_and_duplicates() {
+        props.put("vendor-poller.feeds", "forms, Bad Name");
+        assertFailsNaming("vendor-poller.feeds", "'Bad Name'");
+        props.put("vendor-poller.feeds", "forms,forms");
+        assertFailsNaming("vendor-poller.feeds", "twice");
+    }
+
+    private void assertFailsNaming(String property, String problem) {
+        assertThatThrownBy(this::load)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'" + property + "'")
+                .hasMessageContaining(problem)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-token"));
+    }
+}

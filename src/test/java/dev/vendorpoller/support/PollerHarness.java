@@ -1,0 +1,134 @@
+package dev.vendorpoller.support;
+
+import dev.vendorpoller.app.VendorPoller;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * Runs the real service in-process (the same Main, routes/*.yaml and config/application.properties as java -jar)
+ * on its own H2 file database, with properties overridden per test. Stop and start again for a real restart.
+ */
+public final class PollerHarness implements AutoCloseable {
+    private final Path dataDir;
+    private final Map<String, String> props = new LinkedHashMap<>();
+    private Main main;
+
+    public PollerHarness() throws Exception {
+        this.dataDir = Files.createTempDirectory("vendor-poller-test");
+        props.put("vendor-poller.demo.enabled", "false");
+        props.put("vendor-poller.data-dir", dataDir.toString());
+        props.put("vendor-poller.db.url", jdbcUrl());
+        props.put("vendor-poller.retry.max-redeliveries", "3");
+        props.put("vendor-poller.retry.initial-delay-ms", "20");
+        props.put("vendor-poller.retry.max-delay-ms", "100");
+        props.put("vendor-poller.outbox.poll-interval-ms", "100");
+        props.put("vendor-poller.outbox.retry-delay", "50ms");
+        props.put("camel.component.http.response-timeout", "1000");
+        props.put("camel.component.http.so-timeout", "1000");
+        props.put("camel.main.jmx-enabled", "false");
+        props.put("vendor-poller.feeds", "");
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0";
+    }
+
+    /** Adds a registration-api feed polling {@code baseUrl} every 200 ms; extra keys are relative to the feed. */
+    public PollerHarness feed(String name, String baseUrl, String... extra) {
+        String p = "vendor-poller.feed." + name + ".";
+        String feeds = props.get("vendor-poller.feeds");
+        props.put("vendor-poller.feeds", feeds.isEmpty() ? name : feeds + "," + name);
+        props.put(p + "type", "registration-api");
+        props.put(p + "base-url", baseUrl);
+        props.put(p + "token", "test-token-" + name);
+        props.put(p + "schedule.interval", "200ms");
+        props.put(p + "page-size", "2");
+        props.put(p + "tiers", "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP");
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            props.put(p + extra[i], extra[i + 1]);
+        }
+        return this;
+    }
+
+    public PollerHarness set(String key, String value) {
+        props.put(key, value);
+        return this;
+    }
+
+    public PollerHarness start() throws Exception {
+        main = VendorPoller.create(Path.of("config/application.properties"), new HashMap<>(props));
+        main.start();
+        return this;
+    }
+
+    public void stop() throws Exception {
+        if (main != null) {
+            main.stop();
+            main = null;
+        }
+    }
+
+    public PollerHarness restart() throws Exception {
+        stop();
+        return start();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** A plain JDBC query against the service's database (H2 serves it to this JVM while the service runs). */
+    public List<Map<String, Object>> query(String sql, Object... args) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), "sa", "")) {
+            var ps = c.prepareStatement(sql);
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long count(String sql, Object... args) {
+        return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.vendorpoller.support;
+
+import dev.vendorpoller.config.FeedConfig;
+import dev.vendorpoller.config.Schedule;
+import dev.vendorpoller.config.Secret;
+import dev.vendorpoller.contract.PaymentStatus;
+import dev.vendorpoller.contract.TicketTier;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Feed configurations for unit tests that do not need the whole loader. */
+public final class TestFeeds {
+    private TestFeeds() {
+    }
+
+    public static FeedConfig registrations(String name) {
+        return new FeedConfig(name, "registration-api", URI.create("http://127.0.0.1:1"), new Secret("t0ken-value"),
+                new Schedule(Duration.ofSeconds(5), null), 100, Optional.empty(), Optional.empty(), Optional.empty(),
+                Map.of("ga-2026", TicketTier.GENERAL_ADMISSION, "vip-2026", TicketTier.VIP),
+                PaymentStatus.defaultSpellings());
+    }
+}
