@@ -70,6 +70,7 @@ public final class PageCommitter {
         }
         Cursor after = before.advanceTo(page.nextCursor());
         boolean stalled = page.hasMore() && after.equals(before);
+        long txStarted = System.nanoTime();
         PageOutcome outcome = tx.execute(status -> {
             Set<String> fresh = feed.idempotency().addAllNew(valid.stream().map(PageCommitter::messageId).toList());
             List<CanonicalRegistration> freshVersions = valid.stream().filter(r -> fresh.contains(messageId(r))).toList();
@@ -88,10 +89,14 @@ public final class PageCommitter {
             LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
         }
         exchange.setProperty(PollSteps.CURSOR, after);
-        exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore());
+        // On shutdown, stop after the page just committed rather than run the backlog into the shutdown timeout.
+        boolean stopping = exchange.getContext().isStopping();
+        exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore() && !stopping);
         exchange.setProperty(PollSteps.PAGE_ATTEMPTS, 0);
         long started = exchange.getProperty(PollSteps.PAGE_STARTED, System.nanoTime(), Long.class);
-        LOG.info("feed={} page committed: {}, ms={}", feed.name(), outcome.summary(), (System.nanoTime() - started) / 1_000_000);
+        long now = System.nanoTime();
+        LOG.info("feed={} page committed: {}, ms={}, commitMs={}", feed.name(), outcome.summary(), (now - started) / 1_000_000,
+                (now - txStarted) / 1_000_000);
         return outcome;
     }
 

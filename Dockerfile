@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Build stage: the same Maven build as on a workstation (tests run in CI, not in the image build).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B --no-transfer-progress dependency:go-offline
+COPY src ./src
+COPY bench ./bench
+RUN mvn -B --no-transfer-progress -DskipTests package
+
+# Runtime stage: JRE only, non-root, routes and config next to the jar as the service expects.
+FROM eclipse-temurin:17-jre
+RUN groupadd --system poller && useradd --system --gid poller --home-dir /app poller
+WORKDIR /app
+COPY --from=build /src/target/vendor-poller.jar /app/vendor-poller.jar
+COPY routes /app/routes
+COPY config /app/config
+RUN mkdir -p /app/data && chown -R poller:poller /app/data
+USER poller
+# config/ holds application.properties (mount your own); data/ holds the H2 database (keep it on a volume).
+VOLUME ["/app/data", "/app/config"]
+ENV JAVA_OPTS="-Xmx256m"
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/vendor-poller.jar --config /app/config/application.properties \"$@\"", "--"]
