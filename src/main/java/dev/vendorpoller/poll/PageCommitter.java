@@ -88,7 +88,9 @@ public final class PageCommitter {
             LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
         }
         exchange.setProperty(PollSteps.CURSOR, after);
-        exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore());
+        // On shutdown stop after this committed page (the cursor is durable) instead of paging on to the end of the
+        // backlog until the shutdown timeout forces the run to stop mid-page.
+        exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore() && !exchange.getContext().isStopping());
         long started = exchange.getProperty(PollSteps.PAGE_STARTED, System.nanoTime(), Long.class);
         LOG.info("feed={} page committed: {}, ms={}", feed.name(), outcome.summary(), (System.nanoTime() - started) / 1_000_000);
         return outcome;
