@@ -82,7 +82,10 @@ class KillRestartIT {
         try (DemoVendor vendor = new DemoVendor(options).start(); RecordingSink sink = new RecordingSink()) {
             Path config = writeConfig(dir, db, vendor, sink, token);
 
-            // 1. SIGKILL at random moments until enough kills have landed mid-backlog.
+            // 1. SIGTERM mid-backlog: a graceful stop ends after the page in hand, without errors.
+            long gracefulStopMillis = stopGracefullyMidBacklog(dir, config, db, vendor);
+
+            // 2. SIGKILL at random moments until enough kills have landed mid-backlog.
             int kills = 0;
             int midBacklog = 0;
             while (midBacklog < MID_BACKLOG_KILLS && kills < MAX_KILLS) {
@@ -100,7 +103,7 @@ class KillRestartIT {
                 kills++;
                 boolean mid = pages > 0 && !caughtUp;
                 midBacklog += mid ? 1 : 0;
-                String atomic = checkCommittedPrefix(db, dir, vendor.data(), kills);
+                String atomic = checkCommittedPrefix(db, dir, vendor.data(), "after-kill-" + kills);
                 say(String.format("kill %d: SIGKILL %d ms after start; vendor served %d pages to this run%s; vendor log size %d;"
                         + " sink posts so far %d; %s", kills, delay, pages, mid ? " (mid-backlog)" : caughtUp ? " (already caught up)"
                         : " (still starting)", vendor.size(), sink.posts(), atomic));
@@ -111,7 +114,7 @@ class KillRestartIT {
             assertThat(midBacklog).as("SIGKILLs that landed mid-backlog out of %d; make the backlog larger if this fails", kills)
                     .isGreaterThanOrEqualTo(MID_BACKLOG_KILLS);
 
-            // 2. The log stops growing; a last run (restarted if needed) catches up and drains its outbox.
+            // 3. The log stops growing; a last run (restarted if needed) catches up and drains its outbox.
             vendor.freeze();
             Thread.sleep(300);
             Expected expected = Expected.of(vendor.data(), vendor.size());
@@ -131,17 +134,17 @@ class KillRestartIT {
                 say("after final run " + finalRuns + " the database is not complete yet (" + state.brief() + "); restarting");
             }
 
-            // 3. Everything against the vendor's change log.
+            // 4. Everything against the vendor's change log.
             assertThat(notAtomic).as("database states after a SIGKILL that are not exactly the pages before the saved cursor").isEmpty();
             verify(expected, state, sink, token);
 
-            String summary = String.format("KillRestartIT summary: seed=%d kills=%d (mid-backlog %d) service runs=%d"
+            String summary = String.format("KillRestartIT summary: seed=%d graceful stop mid-backlog=%d ms kills=%d (mid-backlog %d) service runs=%d"
                             + " (final %d, graceful exit codes %s) log entries=%d valid records=%d valid versions=%d"
                             + " (updates %d, max versions of one record %d) invalid versions=%d (records %d)"
                             + " vendor pages=%d vendor 503s=%d sink posts=%d distinct keys=%d duplicates at sink=%d"
                             + " reject posts=%d (duplicates %d) dead letters=%d 'Database is already closed' log lines=%d"
                             + " elapsed=%.1fs",
-                    seed, kills, midBacklog, runs.size(), finalRuns, gracefulExitCodes, expected.size,
+                    seed, gracefulStopMillis, kills, midBacklog, runs.size(), finalRuns, gracefulExitCodes, expected.size,
                     expected.lastPosition.size(), expected.validEntries, expected.validEntries - expected.lastPosition.size(),
                     expected.versions.values().stream().mapToInt(Integer::intValue).max().orElse(0), expected.invalidEntries,
                     expected.invalidVersions.size(), vendor.pagesServed(), vendor.failuresServed(),
@@ -156,6 +159,34 @@ class KillRestartIT {
                 run.ensureDead();
             }
         }
+    }
+
+    /**
+     * Starts a run, lets it page for a while, sends SIGTERM and expects it gone well inside camel.main.shutdown-timeout
+     * (20 s: a run that pages on to the end of the backlog is forced to stop there, mid-page), with no error logged
+     * after the signal and the database at a page boundary.
+     */
+    private long stopGracefullyMidBacklog(Path dir, Path config, Path db, DemoVendor vendor) throws Exception {
+        long pagesBefore = vendor.pagesServed();
+        ServiceProcess run = start(dir, config);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (vendor.pagesServed() - pagesBefore < 10 && run.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(vendor.pagesServed() - pagesBefore).as("pages served before the SIGTERM; log tail:%n%s", run.tail(40))
+                .isGreaterThanOrEqualTo(10);
+        assertThat(vendor.caughtUp()).as("caught up before the SIGTERM").isFalse();
+        long signalled = System.nanoTime();
+        int exit = run.stop(Duration.ofSeconds(45));
+        long millis = (System.nanoTime() - signalled) / 1_000_000;
+        List<String> afterSignal = run.output().lines().dropWhile(l -> !l.contains("SIGTERM")).toList();
+        String atomic = checkCommittedPrefix(db, dir, vendor.data(), "after-sigterm");
+        say("graceful stop: SIGTERM mid-backlog, exit code " + exit + " after " + millis + " ms; " + atomic);
+        assertThat(afterSignal).as("log lines after SIGTERM").isNotEmpty()
+                .noneMatch(l -> l.contains(" ERROR ") || l.contains("Database is already closed"));
+        assertThat(millis).as("ms from SIGTERM to exit mid-backlog").isLessThan(10_000);
+        assertThat(atomic).as("database after the graceful stop").startsWith("consistent");
+        return millis;
     }
 
     /** Waits until the vendor served its end, the sink has every record's current version, and the sink went quiet. */
@@ -273,16 +304,16 @@ class KillRestartIT {
     }
 
     /**
-     * Right after a SIGKILL, on a copy of the database file (so the service itself, not this JVM, recovers the real
-     * one on its restart): the idempotency keys, ledger rows and rejects must be exactly those of the log entries
-     * before the saved cursor, since each page commits them together with the cursor in one transaction.
+     * Right after a SIGKILL (or SIGTERM), on a copy of the database file (so that the service, not this JVM, recovers
+     * the real one on its restart): the idempotency keys, ledger rows and rejects must be exactly those of the log
+     * entries before the saved cursor, since each page commits them together with the cursor in one transaction.
      */
-    private static String checkCommittedPrefix(Path db, Path dir, DemoData data, int kill) throws IOException {
+    private static String checkCommittedPrefix(Path db, Path dir, DemoData data, String label) throws IOException {
         Path file = db.resolveSibling(db.getFileName() + ".mv.db");
         if (!Files.exists(file)) {
             return "no schema yet (no database file)";
         }
-        Path copyDir = freshDirectory(dir.resolve("after-kill-" + kill));
+        Path copyDir = freshDirectory(dir.resolve(label));
         Path copy = copyDir.resolve(db.getFileName());
         Files.copy(file, copyDir.resolve(file.getFileName()));
         DbState s;
