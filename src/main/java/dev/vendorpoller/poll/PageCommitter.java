@@ -89,9 +89,9 @@ public final class PageCommitter {
             LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
         }
         exchange.setProperty(PollSteps.CURSOR, after);
-        // On shutdown, stop after the page just committed rather than run the backlog into the shutdown timeout.
-        boolean stopping = exchange.getContext().isStopping();
-        exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore() && !stopping);
+        // On shutdown stop after this committed page (the cursor is durable) instead of paging on to the end of the
+        // backlog until the shutdown timeout forces the run to stop mid-page.
+        exchange.setProperty(PollSteps.HAS_MORE, outcome.hasMore() && !exchange.getContext().isStopping());
         exchange.setProperty(PollSteps.PAGE_ATTEMPTS, 0);
         long started = exchange.getProperty(PollSteps.PAGE_STARTED, System.nanoTime(), Long.class);
         long now = System.nanoTime();

@@ -20,7 +20,7 @@ public final class Database implements AutoCloseable {
 
     public Database(ServiceSettings settings) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(settings.dbUrl());
+        hikari.setJdbcUrl(jdbcUrl(settings.dbUrl()));
         hikari.setUsername(settings.dbUser());
         hikari.setPassword(settings.dbPassword().reveal());
         hikari.setMaximumPoolSize(settings.dbPoolSize());
@@ -52,6 +52,16 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * H2 closes an embedded database from its own JVM shutdown hook, concurrently with Camel's graceful shutdown, so
+     * on SIGTERM the in-flight page commit and outbox delivery failed with "Database is already closed". The pool is
+     * closed when the Camel context stops (after its routes), which closes the database, so H2's hook is turned off.
+     */
+    static String jdbcUrl(String url) {
+        boolean h2 = url.startsWith("jdbc:h2:");
+        return h2 && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT") ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
     }
 
     private static String rootMessage(Throwable e) {

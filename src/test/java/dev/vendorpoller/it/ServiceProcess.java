@@ -1,0 +1,148 @@
+package dev.vendorpoller.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service as a real OS process: {@code java -Xmx256m [jvmArgs] -jar vendor-poller.jar --config FILE},
+ * started in the project root (routes are loaded from {@code file:routes/*.yaml}), stdout and stderr to files.
+ */
+final class ServiceProcess {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+    private final long startedNanos = System.nanoTime();
+
+    private ServiceProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** The fat jar failsafe passes in (system property vendorPoller.jar); built by {@code mvn package}. */
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("vendorPoller.jar", "target/vendor-poller.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it first (mvn -DskipTests package)");
+        }
+        return jar;
+    }
+
+    /** Failsafe's working directory, the project root, where routes/*.yaml live. */
+    static File projectRoot() {
+        File root = new File(".").getAbsoluteFile();
+        if (!new File(root, "routes").isDirectory()) {
+            throw new IllegalStateException("run from the project root (no routes/ under " + root + ")");
+        }
+        return root;
+    }
+
+    /**
+     * @param log         stdout (and stderr unless {@code stderrApart}) go here
+     * @param stderrApart stderr to {@code log + ".err"} instead
+     */
+    static ServiceProcess start(Path config, Path log, boolean stderrApart, List<String> jvmArgs, Map<String, String> env) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar().toString(), "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot());
+        builder.environment().putAll(env);
+        builder.redirectOutput(log.toFile());
+        Path err = stderrApart ? Path.of(log + ".err") : null;
+        if (err == null) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(err.toFile());
+        }
+        try {
+            return new ServiceProcess(builder.start(), log, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long millisSinceStart() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** SIGKILL (destroyForcibly on Linux): no shutdown hook, no flush, no goodbye. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            throw new AssertionError("process " + process.pid() + " survived SIGKILL for 15 s");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM (graceful: Camel Main's shutdown); fails if the process has not exited within {@code timeout}. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String tail = tail(40);
+            kill();
+            throw new AssertionError("process did not stop within " + timeout + " of SIGTERM (killed it). Log tail:\n" + tail);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the process to end by itself; null if it is still running after {@code timeout}. */
+    Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /** Ends the process if it still runs (test clean-up). */
+    void ensureDead() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    String stdout() {
+        return read(stdout);
+    }
+
+    String stderr() {
+        return stderr == null ? "" : read(stderr);
+    }
+
+    /** Everything the process printed (stdout then stderr when they are kept apart). */
+    String output() {
+        return stdout() + stderr();
+    }
+
+    String tail(int lines) {
+        List<String> all = output().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    Path log() {
+        return stdout;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
