@@ -32,7 +32,10 @@ public final class Database implements AutoCloseable {
             // The URL names no secret; the cause's message is from the driver (never the password).
             throw new ConfigException("vendor-poller.db.url", "cannot be opened: " + rootMessage(e));
         }
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        // Flyway holds a lock connection while it migrates on another one: give it its own driver connections, so
+        // a pool of one (the embedded-H2 default) is enough for the service.
+        Flyway.configure().dataSource(hikari.getJdbcUrl(), settings.dbUser(), settings.dbPassword().reveal())
+                .locations("classpath:db/migration").load().migrate();
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
