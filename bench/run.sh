@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package
-exec java -Xmx256m -cp "target/vendor-poller.jar:target/test-classes" dev.vendorpoller.bench.PipelineBenchmark "$@"
+# ParallelGC: the throughput collector; +20 % over G1 here at the same heap (README "Performance").
+exec java -Xmx256m -XX:+UseParallelGC -cp "target/vendor-poller.jar:target/test-classes" dev.vendorpoller.bench.PipelineBenchmark "$@"
