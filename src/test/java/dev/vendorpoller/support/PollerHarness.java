@@ -24,10 +24,13 @@ import org.apache.camel.main.Main;
 public final class PollerHarness implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> props = new LinkedHashMap<>();
+    private String dbUrl;
+    private String dbUser = "sa";
     private Main main;
 
     public PollerHarness() throws Exception {
         this.dataDir = Files.createTempDirectory("vendor-poller-test");
+        this.dbUrl = "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0";
         props.put("vendor-poller.demo.enabled", "false");
         props.put("vendor-poller.data-dir", dataDir.toString());
         props.put("vendor-poller.db.url", jdbcUrl());
@@ -43,7 +46,16 @@ public final class PollerHarness implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0";
+        return dbUrl;
+    }
+
+    /** Runs the service on another database (e.g. PostgreSQL) instead of the embedded H2 file. */
+    public PollerHarness database(String url, String user) {
+        this.dbUrl = url;
+        this.dbUser = user;
+        props.put("vendor-poller.db.url", url);
+        props.put("vendor-poller.db.user", user);
+        return this;
     }
 
     /** Adds a registration-api feed polling {@code baseUrl} every 200 ms; extra keys are relative to the feed. */
@@ -92,7 +104,7 @@ public final class PollerHarness implements AutoCloseable {
 
     /** A plain JDBC query against the service's database (H2 serves it to this JVM while the service runs). */
     public List<Map<String, Object>> query(String sql, Object... args) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl(), "sa", "")) {
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, "")) {
             var ps = c.prepareStatement(sql);
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
