@@ -104,9 +104,8 @@ public final class PipelineBenchmark {
      * when fetching, parsing, the contract and Camel cost nothing.
      */
     static double storageOnly(long records, int pageSize) throws Exception {
-        Path data = Files.createTempDirectory("vendor-poller-bench-storage");
-        var settings = new dev.vendorpoller.config.ServiceSettings("jdbc:h2:file:" + data + "/db"
-                + System.getProperty("bench.dbOptions", ";WRITE_DELAY=0"), "sa", new dev.vendorpoller.config.Secret(""), 2,
+        String[] target = database("storage");
+        var settings = new dev.vendorpoller.config.ServiceSettings(target[0], target[1], new dev.vendorpoller.config.Secret(""), 2,
                 java.time.Duration.ofDays(90), 200, 8, java.time.Duration.ofSeconds(2));
         long elapsed = 0;
         try (var db = new dev.vendorpoller.storage.Database(settings)) {
@@ -141,10 +140,12 @@ public final class PipelineBenchmark {
 
     static double pipeline(String base, int pageSize, long records, HeapSampler heap) throws Exception {
         Path data = Files.createTempDirectory("vendor-poller-bench");
+        String[] db = database("pipeline");
         Main main = VendorPoller.create(Path.of("config/application.properties"), Map.ofEntries(
                 Map.entry("vendor-poller.demo.enabled", "false"),
                 Map.entry("vendor-poller.data-dir", data.toString()),
-                Map.entry("vendor-poller.db.url", "jdbc:h2:file:" + data + "/db" + System.getProperty("bench.dbOptions", ";WRITE_DELAY=0")),
+                Map.entry("vendor-poller.db.url", db[0]),
+                Map.entry("vendor-poller.db.user", db[1]),
                 Map.entry("vendor-poller.feeds", "bench"),
                 Map.entry("vendor-poller.feed.bench.type", "registration-api"),
                 Map.entry("vendor-poller.feed.bench.base-url", base),
@@ -179,6 +180,31 @@ public final class PipelineBenchmark {
             throw new IllegalStateException("ledger + rejects = " + (ledgered + rejected) + ", expected " + records);
         }
         return records / seconds;
+    }
+
+    /**
+     * {url, user} of a fresh database for one phase: an H2 file (default; extra URL settings from
+     * -Dbench.dbOptions) or, with -Dbench.postgres=true, a new schema on the local PostgreSQL.
+     */
+    static String[] database(String phase) throws Exception {
+        if (Boolean.getBoolean("bench.postgres")) {
+            String server = "jdbc:postgresql://127.0.0.1:5432/test";
+            String schema = "bench_" + phase + "_" + Long.toHexString(System.nanoTime());
+            try (Connection c = java.sql.DriverManager.getConnection(server, "postgres", "")) {
+                c.createStatement().execute("CREATE SCHEMA " + schema);
+            }
+            System.out.println(phase + ": PostgreSQL schema " + schema);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (Connection c = java.sql.DriverManager.getConnection(server, "postgres", "")) {
+                    c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                } catch (java.sql.SQLException e) {
+                    System.err.println("could not drop schema " + schema + ": " + e.getMessage());
+                }
+            }));
+            return new String[] {server + "?currentSchema=" + schema + "&reWriteBatchedInserts=true", "postgres"};
+        }
+        Path dir = Files.createTempDirectory("vendor-poller-bench-" + phase);
+        return new String[] {"jdbc:h2:file:" + dir + "/db" + System.getProperty("bench.dbOptions", ";WRITE_DELAY=0"), "sa"};
     }
 
     private static long committedRecords(DataSource ds) throws Exception {
