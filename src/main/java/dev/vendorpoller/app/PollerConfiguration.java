@@ -62,15 +62,18 @@ public final class PollerConfiguration implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("dataSource", db.dataSource());
+        registry.bind("database", db);
         registry.bind("feeds", feeds);
         registry.bind("json", json);
         registry.bind("cursorStore", cursors);
         registry.bind("outbox", outbox);
         registry.bind("deadLetters", deadLetters);
         registry.bind("pollSteps", new PollSteps(feeds, cursors, new RegistrationContract(Clock.systemUTC()), json));
+        RejectStore rejects = new RejectStore(db.jdbc(), json);
+        registry.bind("rejectStore", rejects);
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new LedgerWriter(db.jdbc()),
-                new RejectStore(db.jdbc(), json), outbox, json));
+                rejects, outbox, json));
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind),
                 settings.outboxBatchSize(), settings.outboxMaxAttempts()));
         registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));

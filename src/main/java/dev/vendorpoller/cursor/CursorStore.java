@@ -18,6 +18,27 @@ public final class CursorStore {
         return rows.isEmpty() ? Cursor.start() : Cursor.of(rows.get(0));
     }
 
+    /**
+     * Moves the cursor from {@code expected} to {@code next} inside the caller's transaction, locking the feed's row
+     * first: false (nothing changed) when the stored cursor is no longer {@code expected}, i.e. an operator reset it
+     * while this page was in flight.
+     */
+    public boolean advance(String feed, Cursor expected, Cursor next) {
+        List<String> rows = jdbc.queryForList("SELECT cursor_value FROM feed_cursor WHERE feed = ? FOR UPDATE", String.class, feed);
+        Cursor stored = rows.isEmpty() ? Cursor.start() : Cursor.of(rows.get(0));
+        if (!stored.equals(expected)) {
+            return false;
+        }
+        save(feed, next);
+        return true;
+    }
+
+    /** Sets the cursor outright (operator reset); run inside a transaction, it waits for a page commit in progress. */
+    public void reset(String feed, Cursor cursor) {
+        jdbc.queryForList("SELECT cursor_value FROM feed_cursor WHERE feed = ? FOR UPDATE", String.class, feed);
+        save(feed, cursor);
+    }
+
     public void save(String feed, Cursor cursor) {
         String value = cursor.value().orElse(null);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

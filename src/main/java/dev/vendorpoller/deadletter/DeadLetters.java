@@ -62,6 +62,11 @@ public final class DeadLetters {
                 message.kind(), message.idempotencyKey(), id, message.attempts(), Secrets.mask(String.valueOf(error)));
     }
 
+    /** Ids of the feed's dead letters not replayed yet, oldest first. */
+    public List<Long> open(String feed) {
+        return jdbc.queryForList("SELECT id FROM dead_letter WHERE feed = ? AND replayed_at IS NULL ORDER BY id", Long.class, feed);
+    }
+
     public List<DeadLetter> latest(String feed, int limit) {
         return jdbc.query("SELECT id, feed, kind, outbox_kind, page_cursor, endpoint_uri, idempotency_key, error_type, error_message,"
                 + " payload, attempts, created_at, replayed_at FROM dead_letter WHERE feed = ? ORDER BY id DESC FETCH FIRST "

@@ -52,4 +52,21 @@ public final class RejectStore {
         }
         return new ArrayList<>(byKey.values());
     }
+
+    /** A stored reject: its key and the raw record as the vendor sent it. */
+    public record StoredReject(String reconciliationKey, String rawPayload) {
+    }
+
+    /** The feed's stored rejects, oldest first, or just the one with {@code reconciliationKey} when it is given. */
+    public List<StoredReject> stored(String feed, String reconciliationKey) {
+        return reconciliationKey == null
+                ? jdbc.query("SELECT reconciliation_key, raw_payload FROM rejected_record WHERE feed = ? ORDER BY rejected_at",
+                        (rs, i) -> new StoredReject(rs.getString(1), rs.getString(2)), feed)
+                : jdbc.query("SELECT reconciliation_key, raw_payload FROM rejected_record WHERE feed = ? AND reconciliation_key = ?",
+                        (rs, i) -> new StoredReject(rs.getString(1), rs.getString(2)), feed, reconciliationKey);
+    }
+
+    public void delete(String feed, String reconciliationKey) {
+        jdbc.update("DELETE FROM rejected_record WHERE feed = ? AND reconciliation_key = ?", feed, reconciliationKey);
+    }
 }

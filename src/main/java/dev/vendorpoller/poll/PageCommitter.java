@@ -12,6 +12,7 @@ import dev.vendorpoller.ledger.LedgerWriter;
 import dev.vendorpoller.ledger.RejectStore;
 import dev.vendorpoller.outbox.Outbox;
 import dev.vendorpoller.vendor.Page;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,45 +47,46 @@ public final class PageCommitter {
         this.json = json;
     }
 
+    /** What applying a set of contract results did. */
+    public record Applied(int ledgered, int duplicates, int stale, int rejected) {
+    }
+
     /** Body: the split's contract results. Sets the cursor and has-more properties the page loop reads. */
     public PageOutcome commit(Exchange exchange) {
         Feed feed = feeds.get(exchange.getProperty(PollSteps.FEED, String.class));
         Page page = exchange.getProperty(PollSteps.PAGE, Page.class);
         Cursor before = exchange.getProperty(PollSteps.CURSOR, Cursor.class);
-        List<CanonicalRegistration> valid = new ArrayList<>();
-        List<Rejection> rejected = new ArrayList<>();
-        Object body = exchange.getMessage().getBody();
-        if (body instanceof List<?> results) {
-            for (Object r : results) {
-                if (r instanceof ContractResult.Valid v) {
-                    valid.add(v.registration());
-                } else if (r instanceof ContractResult.Rejected x) {
-                    rejected.add(x.rejection());
-                }
-            }
+        List<ContractResult> results = new ArrayList<>();
+        if (exchange.getMessage().getBody() instanceof List<?> list) {
+            list.stream().filter(ContractResult.class::isInstance).map(ContractResult.class::cast).forEach(results::add);
         }
-        if (valid.size() + rejected.size() != page.records().size()) {
+        if (results.size() != page.records().size()) {
             // Every record must come out of the contract as valid or rejected: anything else would be a silent drop.
             throw new IllegalStateException("page of " + page.records().size() + " records produced "
-                    + (valid.size() + rejected.size()) + " contract results");
+                    + results.size() + " contract results");
         }
         Cursor after = before.advanceTo(page.nextCursor());
         boolean stalled = page.hasMore() && after.equals(before);
         long txStarted = System.nanoTime();
-        PageOutcome outcome = tx.execute(status -> {
-            Set<String> fresh = feed.idempotency().addAllNew(valid.stream().map(PageCommitter::messageId).toList());
-            List<CanonicalRegistration> freshVersions = valid.stream().filter(r -> fresh.contains(messageId(r))).toList();
-            List<CanonicalRegistration> applied = ledger.apply(feed.name(), freshVersions);
-            feed.config().sinkUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.SINK, uri,
-                    applied.stream().map(r -> new Outbox.Entry(r.idempotencyKey(), toJson(r))).toList()));
-            List<Rejection> newRejects = rejects.storeNew(feed.name(), before.value().orElse(null), rejected);
-            feed.config().rejectUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.REJECT, uri,
-                    newRejects.stream().map(r -> new Outbox.Entry(r.reconciliationKey(), toJson(r))).toList()));
-            cursors.save(feed.name(), after);
-            return new PageOutcome(before, after, page.records().size(), applied.size(),
-                    valid.size() - freshVersions.size(), freshVersions.size() - applied.size(), rejected.size(),
-                    page.hasMore() && !stalled);
+        Applied applied = tx.execute(status -> {
+            // First, so a concurrent operator reset either waits for this commit or makes it give way.
+            if (!cursors.advance(feed.name(), before, after)) {
+                status.setRollbackOnly();
+                return null;
+            }
+            return apply(feed, results, before.value().orElse(null));
         });
+        if (applied == null) {
+            Cursor now = cursors.load(feed.name());
+            LOG.warn("feed={} cursor was reset to {} while the page after {} was in flight: page dropped, run ends; the next"
+                    + " run starts from the reset cursor", feed.name(), now, before);
+            exchange.setProperty(PollSteps.CURSOR, now);
+            exchange.setProperty(PollSteps.HAS_MORE, false);
+            return null;
+        }
+        PageOutcome outcome = new PageOutcome(before, after, results.size(), applied.ledgered(), applied.duplicates(),
+                applied.stale(), applied.rejected(), page.hasMore() && !stalled);
+        feed.stats().pageCommitted(outcome, Instant.now());
         if (stalled) {
             LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
         }
@@ -98,6 +100,33 @@ public final class PageCommitter {
         LOG.info("feed={} page committed: {}, ms={}, commitMs={}", feed.name(), outcome.summary(), (now - started) / 1_000_000,
                 (now - txStarted) / 1_000_000);
         return outcome;
+    }
+
+    /**
+     * Applies contract results inside the caller's transaction: new versions through the idempotent repository into
+     * the ledger and the sink outbox, new rejects into rejected_record and the reject outbox. Used for pages and for
+     * operator replays of rejects.
+     */
+    public Applied apply(Feed feed, List<ContractResult> results, String pageCursor) {
+        List<CanonicalRegistration> valid = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        for (ContractResult r : results) {
+            if (r instanceof ContractResult.Valid v) {
+                valid.add(v.registration());
+            } else if (r instanceof ContractResult.Rejected x) {
+                rejected.add(x.rejection());
+            }
+        }
+        Set<String> fresh = feed.idempotency().addAllNew(valid.stream().map(PageCommitter::messageId).toList());
+        List<CanonicalRegistration> freshVersions = valid.stream().filter(r -> fresh.contains(messageId(r))).toList();
+        List<CanonicalRegistration> current = ledger.apply(feed.name(), freshVersions);
+        feed.config().sinkUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.SINK, uri,
+                current.stream().map(r -> new Outbox.Entry(r.idempotencyKey(), toJson(r))).toList()));
+        List<Rejection> newRejects = rejects.storeNew(feed.name(), pageCursor, rejected);
+        feed.config().rejectUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.REJECT, uri,
+                newRejects.stream().map(r -> new Outbox.Entry(r.reconciliationKey(), toJson(r))).toList()));
+        return new Applied(current.size(), valid.size() - freshVersions.size(), freshVersions.size() - current.size(),
+                rejected.size());
     }
 
     private static String messageId(CanonicalRegistration r) {

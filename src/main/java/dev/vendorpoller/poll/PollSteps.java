@@ -96,8 +96,21 @@ public final class PollSteps {
 
     /** One record through the contract. Never throws: whatever is wrong with a record rejects that record only. */
     public ContractResult checkRecord(Exchange exchange) {
-        Feed feed = feed(exchange);
-        JsonNode record = exchange.getMessage().getBody(JsonNode.class);
+        return check(feed(exchange), exchange.getMessage().getBody(JsonNode.class));
+    }
+
+    /** A stored raw record (e.g. a reject being replayed) through the contract as configured now. */
+    public ContractResult check(Feed feed, String rawJson) {
+        JsonNode record;
+        try {
+            record = json.readTree(rawJson);
+        } catch (JsonProcessingException e) {
+            record = com.fasterxml.jackson.databind.node.TextNode.valueOf(rawJson);
+        }
+        return check(feed, record);
+    }
+
+    private ContractResult check(Feed feed, JsonNode record) {
         try {
             if (record == null || !record.isObject()) {
                 return ContractResult.rejected(contract.reject(feed.config(), null, record,

@@ -62,7 +62,9 @@ public final class PollerHarness implements AutoCloseable {
     public PollerHarness feed(String name, String baseUrl, String... extra) {
         String p = "vendor-poller.feed." + name + ".";
         String feeds = props.get("vendor-poller.feeds");
-        props.put("vendor-poller.feeds", feeds.isEmpty() ? name : feeds + "," + name);
+        if (!java.util.List.of(feeds.split(",")).contains(name)) { // declaring it again only changes its settings
+            props.put("vendor-poller.feeds", feeds.isEmpty() ? name : feeds + "," + name);
+        }
         props.put(p + "type", "registration-api");
         props.put(p + "base-url", baseUrl);
         props.put(p + "token", "test-token-" + name);

@@ -1,0 +1,224 @@
+package dev.vendorpoller.ops;
+
+import dev.vendorpoller.contract.ContractResult;
+import dev.vendorpoller.cursor.Cursor;
+import dev.vendorpoller.cursor.CursorStore;
+import dev.vendorpoller.deadletter.DeadLetters;
+import dev.vendorpoller.ledger.RejectStore;
+import dev.vendorpoller.poll.Feed;
+import dev.vendorpoller.poll.PageCommitter;
+import dev.vendorpoller.poll.PollSteps;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.JobKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One feed, managed over JMX as {@code dev.vendorpoller:type=feed,name=<feed>}. Every operation is logged and safe to
+ * repeat; counters are since start, everything else is read from the database.
+ */
+@ManagedResource(description = "A vendor-poller feed: its cursor, progress and the operations on-call needs")
+public final class FeedManagement {
+    private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.ops");
+    private static final int MAX_CURSOR = 4000;
+
+    private final Feed feed;
+    private final CamelContext context;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final CursorStore cursors;
+    private final DeadLetters deadLetters;
+    private final RejectStore rejects;
+    private final PollSteps steps;
+    private final PageCommitter committer;
+
+    public FeedManagement(Feed feed, CamelContext context, JdbcTemplate jdbc, TransactionTemplate tx, CursorStore cursors,
+            DeadLetters deadLetters, RejectStore rejects, PollSteps steps, PageCommitter committer) {
+        this.feed = feed;
+        this.context = context;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.cursors = cursors;
+        this.deadLetters = deadLetters;
+        this.rejects = rejects;
+        this.steps = steps;
+        this.committer = committer;
+    }
+
+    @ManagedAttribute(description = "Feed type")
+    public String getType() {
+        return feed.config().type();
+    }
+
+    @ManagedAttribute(description = "Started, or Suspended when paused")
+    public String getState() {
+        ServiceStatus status = context.getRouteController().getRouteStatus(feed.config().routeId());
+        return status == null ? "Unknown" : status.name();
+    }
+
+    @ManagedAttribute(description = "The durable cursor the next page is read after (empty: start of the data)")
+    public String getCursor() {
+        return cursors.load(feed.name()).value().orElse("");
+    }
+
+    @ManagedAttribute(description = "When the last page committed (ISO-8601), empty if none since start")
+    public String getLastSuccessfulPoll() {
+        Instant at = feed.stats().lastCommit();
+        return at == null ? "" : at.toString();
+    }
+
+    @ManagedAttribute(description = "Pages committed since start")
+    public long getPagesFetched() {
+        return feed.stats().pages();
+    }
+
+    @ManagedAttribute(description = "Records read since start")
+    public long getRecordsIn() {
+        return feed.stats().records();
+    }
+
+    @ManagedAttribute(description = "Record versions that became current in the ledger since start")
+    public long getRecordsLedgered() {
+        return feed.stats().ledgered();
+    }
+
+    @ManagedAttribute(description = "Records rejected by the contract since start")
+    public long getRecordsRejected() {
+        return feed.stats().rejected();
+    }
+
+    @ManagedAttribute(description = "Rejects stored and not replayed")
+    public long getRejectsStored() {
+        return count("SELECT COUNT(*) FROM rejected_record WHERE feed = ?");
+    }
+
+    @ManagedAttribute(description = "Dead letters not replayed")
+    public long getDeadLettered() {
+        return count("SELECT COUNT(*) FROM dead_letter WHERE feed = ? AND replayed_at IS NULL");
+    }
+
+    @ManagedAttribute(description = "Deliveries waiting in the outbox")
+    public long getOutboxDepth() {
+        return count("SELECT COUNT(*) FROM outbox WHERE feed = ?");
+    }
+
+    @ManagedAttribute(description = "Seconds between now and the newest source_updated_at in the ledger (-1: empty)")
+    public long getLagSeconds() {
+        OffsetDateTime newest = jdbc.queryForObject("SELECT MAX(source_updated_at) FROM ledger_registration WHERE source = ?",
+                OffsetDateTime.class, feed.name());
+        return newest == null ? -1 : Duration.between(newest.toInstant(), Instant.now()).toSeconds();
+    }
+
+    @ManagedOperation(description = "Stop scheduling polls of this feed (a run in progress finishes its page loop)")
+    public String pause() throws Exception {
+        if ("Suspended".equals(getState())) {
+            return "already paused";
+        }
+        context.getRouteController().suspendRoute(feed.config().routeId());
+        LOG.info("operator paused feed {}", feed.name());
+        return "paused";
+    }
+
+    @ManagedOperation(description = "Resume scheduled polls of this feed")
+    public String resume() throws Exception {
+        if (!"Suspended".equals(getState())) {
+            return "not paused";
+        }
+        context.getRouteController().resumeRoute(feed.config().routeId());
+        LOG.info("operator resumed feed {}", feed.name());
+        return "resumed";
+    }
+
+    @ManagedOperation(description = "Poll now, outside the schedule (never while a run of this feed is in progress)")
+    public String pollNow() throws Exception {
+        if ("Suspended".equals(getState())) {
+            return "paused: resume first";
+        }
+        context.getComponent("quartz", QuartzComponent.class).getScheduler()
+                .triggerJob(JobKey.jobKey(feed.name(), "vendor-poller"));
+        LOG.info("operator triggered a poll of feed {}", feed.name());
+        return "poll triggered";
+    }
+
+    @ManagedOperation(description = "Set the cursor (START for the beginning of the data). Waits for a page commit in"
+            + " progress; that run then stops and the next one reads after the new cursor")
+    public String resetCursor(String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_CURSOR || value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("cursor must be START or 1-" + MAX_CURSOR + " printable characters");
+        }
+        Cursor next = value.equals("START") ? Cursor.start() : Cursor.of(value.trim());
+        Cursor previous = tx.execute(s -> {
+            Cursor before = cursors.load(feed.name());
+            cursors.reset(feed.name(), next);
+            return before;
+        });
+        LOG.info("operator reset the cursor of feed {} from {} to {}", feed.name(), previous, next);
+        return "cursor " + previous + " -> " + next;
+    }
+
+    @ManagedOperation(description = "Replay one dead letter by id (a delivery goes back to the outbox; at most once)")
+    public String replayDeadLetter(long id) {
+        boolean replayed = deadLetters.replay(id);
+        LOG.info("operator replayed dead letter #{} of feed {}: {}", id, feed.name(), replayed ? "replayed" : "nothing to replay");
+        return replayed ? "replayed #" + id : "no open dead letter #" + id;
+    }
+
+    @ManagedOperation(description = "Replay every open dead letter of this feed")
+    public String replayDeadLetters() {
+        int n = 0;
+        for (long id : deadLetters.open(feed.name())) {
+            n += deadLetters.replay(id) ? 1 : 0;
+        }
+        LOG.info("operator replayed {} dead letter(s) of feed {}", n, feed.name());
+        return n + " dead letter(s) replayed";
+    }
+
+    @ManagedOperation(description = "Re-check one stored reject (by reconciliation key) against the contract as configured"
+            + " now; if it passes it goes on like a new record and leaves the rejects")
+    public String replayReject(String reconciliationKey) {
+        return replay(reconciliationKey);
+    }
+
+    @ManagedOperation(description = "Re-check every stored reject of this feed against the contract as configured now")
+    public String replayRejects() {
+        return replay(null);
+    }
+
+    private String replay(String key) {
+        List<RejectStore.StoredReject> stored = rejects.stored(feed.name(), key);
+        int ledgered = 0;
+        int stillInvalid = 0;
+        for (RejectStore.StoredReject reject : stored) {
+            ContractResult result = steps.check(feed, reject.rawPayload());
+            if (result instanceof ContractResult.Valid) {
+                tx.executeWithoutResult(s -> {
+                    committer.apply(feed, List.of(result), null);
+                    rejects.delete(feed.name(), reject.reconciliationKey());
+                });
+                ledgered++;
+            } else {
+                stillInvalid++;
+            }
+        }
+        LOG.info("operator replayed {} reject(s) of feed {}: {} now valid, {} still invalid", stored.size(), feed.name(),
+                ledgered, stillInvalid);
+        return ledgered + " reject(s) now valid and passed on, " + stillInvalid + " still invalid";
+    }
+
+    private long count(String sql) {
+        Long n = jdbc.queryForObject(sql, Long.class, feed.name());
+        return n == null ? 0 : n;
+    }
+
+}
