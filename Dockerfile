@@ -10,6 +10,7 @@ RUN mvn -B --no-transfer-progress -DskipTests package
 
 # Runtime stage: JRE only, non-root, routes and config next to the jar as the service expects.
 FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system poller && useradd --system --gid poller --home-dir /app poller
 WORKDIR /app
 COPY --from=build /src/target/vendor-poller.jar /app/vendor-poller.jar
@@ -19,6 +20,10 @@ RUN mkdir -p /app/data && chown -R poller:poller /app/data
 USER poller
 # config/ holds application.properties (mount your own); data/ holds the H2 database (keep it on a volume).
 VOLUME ["/app/data", "/app/config"]
+# Liveness only: a stale feed or a vendor outage is readiness (/observe/health/ready), which a restart would not fix.
+# The management port binds 127.0.0.1; set CAMEL_MANAGEMENT_HOST=0.0.0.0 to scrape /observe/metrics from outside.
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:9876/observe/health/live || exit 1
 # ParallelGC: a throughput collector suits a batch-shaped poller (+20 % records/s over G1 in bench/run.sh).
 ENV JAVA_OPTS="-Xmx256m -XX:+UseParallelGC"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/vendor-poller.jar --config /app/config/application.properties \"$@\"", "--"]

@@ -59,6 +59,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay());
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox,
                 feed -> feeds.get(feed).config().deadLetterUri());
+        deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(java.time.Instant.now()));
 
         Registry registry = context.getRegistry();
         registry.bind("dataSource", db.dataSource());

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param sinkUri       Camel URI the ledgered records are delivered to through the outbox, if any
  * @param rejectUri     Camel URI rejects are delivered to through the outbox (they are always kept in rejected_record)
  * @param deadLetterUri Camel URI dead letters are forwarded to (they are always kept in dead_letter)
+ * @param maxLag        the feed reports DOWN when its newest ledgered version is older than this
  */
 public record FeedConfig(
         String name,
@@ -24,7 +25,8 @@ public record FeedConfig(
         Optional<String> rejectUri,
         Optional<String> deadLetterUri,
         Map<String, TicketTier> tiers,
-        Map<String, PaymentStatus> paymentStatuses) {
+        Map<String, PaymentStatus> paymentStatuses,
+        Optional<java.time.Duration> maxLag) {
 
     public String routeId() {
         return "poll-" + name;

@@ -66,7 +66,8 @@ public final class FeedConfigLoader {
                 config.optional(p + "reject-uri"),
                 config.optional(p + "dead-letter-uri"),
                 tiers(p + "tiers"),
-                paymentStatuses(p + "payment-statuses"));
+                paymentStatuses(p + "payment-statuses"),
+                java.util.Optional.ofNullable(config.duration(p + "max-lag", null)));
     }
 
     private URI url(String key) {

@@ -29,6 +29,12 @@ public final class DeadLetters {
     private final Outbox outbox;
     /** feed name → its dead-letter-uri, if any. */
     private final Function<String, Optional<String>> forwardUri;
+    /** Told about each page dead letter, by feed (health turns the feed down). */
+    private volatile java.util.function.Consumer<String> pageFailureListener = feed -> { };
+
+    public void onPageFailure(java.util.function.Consumer<String> listener) {
+        this.pageFailureListener = listener;
+    }
 
     public DeadLetters(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Function<String, Optional<String>> forwardUri) {
         this.jdbc = jdbc;
@@ -46,6 +52,7 @@ public final class DeadLetters {
         String payload = error instanceof VendorException v ? v.bodyExcerpt() : null;
         String cursorText = cursor == null ? null : cursor.value().orElse(null); // null: from the start of the data
         long id = record(feed, DeadLetter.PAGE, null, cursorText, null, null, error, payload, attempts);
+        pageFailureListener.accept(feed);
         LOG.warn("feed={} page after cursor {} dead-lettered as #{} after {} attempt(s): {}", feed, cursorText, id,
                 attempts, Secrets.mask(String.valueOf(error)));
     }

@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers one {@link FeedManagement} per feed with Camel's JMX agent once the context runs, beside Camel's own route
- * MBeans (route ids poll-&lt;feed&gt;). The agent unregisters them when the context stops. Off when JMX is off.
+ * Once the context runs: one {@link FeedManagement} per feed with Camel's JMX agent, beside Camel's own route MBeans
+ * (route ids poll-&lt;feed&gt;), unregistered by the agent on stop (off when JMX is off); per-feed metrics; the database
+ * and per-feed readiness checks.
  */
 public final class FeedMBeans extends MainListenerSupport {
     public static final String DOMAIN = "dev.vendorpoller";
@@ -40,14 +41,16 @@ public final class FeedMBeans extends MainListenerSupport {
     }
 
     private static void register(CamelContext context) {
+        Registry r = context.getRegistry();
+        Database db = r.lookupByNameAndType("database", Database.class);
+        Feeds feeds = r.lookupByNameAndType("feeds", Feeds.class);
+        observe(context, db, feeds);
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
         if (agent == null) {
             LOG.info("JMX is off (camel.main.jmx-enabled=false): no feed MBeans");
             return;
         }
-        Registry r = context.getRegistry();
-        Database db = r.lookupByNameAndType("database", Database.class);
-        for (Feed feed : r.lookupByNameAndType("feeds", Feeds.class).all()) {
+        for (Feed feed : feeds.all()) {
             try {
                 agent.register(new FeedManagement(feed, context, db.jdbc(), db.tx(), r.lookupByNameAndType("cursorStore", CursorStore.class),
                         r.lookupByNameAndType("deadLetters", DeadLetters.class), r.lookupByNameAndType("rejectStore", RejectStore.class),
@@ -58,5 +61,28 @@ public final class FeedMBeans extends MainListenerSupport {
                 throw new IllegalStateException("cannot register the JMX MBean of feed " + feed.name(), e);
             }
         }
+    }
+
+    /** Feed metrics into Camel's Micrometer registry (when camel.metrics.enabled) and health checks into its registry. */
+    private static void observe(CamelContext context, Database db, Feeds feeds) {
+        var meters = context.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        var health = org.apache.camel.health.HealthCheckRegistry.get(context);
+        if (health != null) {
+            register(context, health, new DatabaseHealthCheck(db.jdbc()));
+        }
+        for (Feed feed : feeds.all()) {
+            if (meters != null) {
+                FeedMetrics.bind(feed, meters, db.jdbc());
+            }
+            if (health != null) {
+                register(context, health, new FeedHealthCheck(feed, db.jdbc()));
+            }
+        }
+    }
+
+    private static void register(CamelContext context, org.apache.camel.health.HealthCheckRegistry health,
+            org.apache.camel.impl.health.AbstractHealthCheck check) {
+        check.setCamelContext(context);
+        health.register(check);
     }
 }

@@ -11,6 +11,31 @@ public final class FeedStats {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     private volatile Instant lastCommit;
+    private volatile Instant lastFailure;
+    private volatile RequestObserver observer = (status, nanos) -> { };
+
+    /** Sees every vendor request of the feed: its HTTP status (0: no response) and how long it took. */
+    public interface RequestObserver {
+        void request(int status, long nanos);
+    }
+
+    public void observeRequests(RequestObserver observer) {
+        this.observer = observer;
+    }
+
+    void request(int status, long nanos) {
+        observer.request(status, nanos);
+    }
+
+    /** A page of this feed was dead-lettered (the run ended without reaching the end of the data). */
+    public void pageFailed(Instant at) {
+        lastFailure = at;
+    }
+
+    /** When a page last failed after its retries, or null. */
+    public Instant lastFailure() {
+        return lastFailure;
+    }
 
     void pageCommitted(PageOutcome outcome, Instant at) {
         pages.incrementAndGet();

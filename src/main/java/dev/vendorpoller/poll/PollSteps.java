@@ -72,6 +72,7 @@ public final class PollSteps {
         var message = exchange.getMessage();
         message.removeHeader("Authorization");
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        feed(exchange).stats().request(status, System.nanoTime() - exchange.getProperty(PAGE_STARTED, System.nanoTime(), Long.class));
         String url = exchange.getProperty(REQUEST_URL, String.class);
         if (status == 429 || status >= 500) {
             throw new RetryableVendorException("vendor answered " + status + " for GET " + url, status, excerpt(message.getBody(String.class)));

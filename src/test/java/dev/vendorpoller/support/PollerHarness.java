@@ -42,6 +42,7 @@ public final class PollerHarness implements AutoCloseable {
         props.put("camel.component.http.response-timeout", "1000");
         props.put("camel.component.http.so-timeout", "1000");
         props.put("camel.main.jmx-enabled", "false");
+        props.put("camel.management.enabled", "false"); // tests that need it choose their own port
         props.put("vendor-poller.feeds", "");
     }
 

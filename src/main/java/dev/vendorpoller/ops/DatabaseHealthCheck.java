@@ -1,0 +1,31 @@
+package dev.vendorpoller.ops;
+
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Readiness: the database answers. Without it no page can commit. */
+public final class DatabaseHealthCheck extends AbstractHealthCheck {
+    private final JdbcTemplate jdbc;
+
+    public DatabaseHealthCheck(JdbcTemplate jdbc) {
+        super("vendor-poller", "database");
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try {
+            jdbc.queryForObject("SELECT 1", Integer.class);
+            builder.up();
+        } catch (RuntimeException e) {
+            builder.error(e).message("database unreachable").down();
+        }
+    }
+}
