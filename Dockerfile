@@ -25,5 +25,6 @@ VOLUME ["/app/data", "/app/config"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
   CMD curl -fsS http://127.0.0.1:9876/observe/health/live || exit 1
 # ParallelGC: a throughput collector suits a batch-shaped poller (+20 % records/s over G1 in bench/run.sh).
-ENV JAVA_OPTS="-Xmx256m -XX:+UseParallelGC"
+ENV JAVA_OPTS="-Xmx256m -XX:+UseParallelGC" \
+    VENDOR_POLLER_LOG_FORMAT=json
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/vendor-poller.jar --config /app/config/application.properties \"$@\"", "--"]

@@ -97,8 +97,14 @@ public final class PageCommitter {
         exchange.setProperty(PollSteps.PAGE_ATTEMPTS, 0);
         long started = exchange.getProperty(PollSteps.PAGE_STARTED, System.nanoTime(), Long.class);
         long now = System.nanoTime();
-        LOG.info("feed={} page committed: {}, ms={}, commitMs={}", feed.name(), outcome.summary(), (now - started) / 1_000_000,
-                (now - txStarted) / 1_000_000);
+        // Key-values become fields of the JSON log line (VENDOR_POLLER_LOG_FORMAT=json); the text line says the same.
+        LOG.atInfo().addKeyValue("feed", feed.name()).addKeyValue("cursor_before", before.value().orElse(""))
+                .addKeyValue("cursor_after", after.value().orElse("")).addKeyValue("records", outcome.records())
+                .addKeyValue("ledgered", outcome.ledgered()).addKeyValue("duplicates", outcome.duplicates() + outcome.stale())
+                .addKeyValue("rejected", outcome.rejected()).addKeyValue("has_more", outcome.hasMore())
+                .addKeyValue("duration_ms", (now - started) / 1_000_000).addKeyValue("commit_ms", (now - txStarted) / 1_000_000)
+                .log("feed={} page committed: {}, ms={}, commitMs={}", feed.name(), outcome.summary(), (now - started) / 1_000_000,
+                        (now - txStarted) / 1_000_000);
         return outcome;
     }
 

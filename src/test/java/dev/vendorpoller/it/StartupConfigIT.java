@@ -124,6 +124,41 @@ class StartupConfigIT {
 
     // ---- configuration files ------------------------------------------------------------------------------------
 
+    @Test
+    void json_logs_give_one_structured_line_per_page_and_never_the_token() throws Exception {
+        Path config = write(config(vendorUrl()));
+        ServiceProcess service = ServiceProcess.start(config, tmp.resolve("json.log"), true, List.of(),
+                Map.of("VENDOR_POLLER_LOG_FORMAT", "json"));
+        try {
+            long deadline = System.nanoTime() + FIRST_PAGE.toNanos();
+            while (!service.stdout().contains("page committed") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+        } finally {
+            service.stop(Duration.ofSeconds(30));
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var pages = new ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        for (String line : service.stdout().split("\n")) {
+            if (!line.isBlank()) {
+                var event = json.readTree(line); // every line is one JSON object
+                if (event.path("message").asText().contains("page committed")) {
+                    pages.add(event);
+                }
+            }
+        }
+        assertThat(pages).as("page lines in:%n%s", service.tail(20)).isNotEmpty();
+        var fields = pages.get(0).get("fields");
+        assertThat(fields.get("feed").asText()).isEqualTo(FEED);
+        assertThat(fields.get("cursor_before").asText()).isEmpty();
+        assertThat(fields.get("cursor_after").asText()).isNotEmpty();
+        assertThat(fields.get("records").asInt()).isPositive();
+        assertThat(fields.has("rejected")).isTrue();
+        assertThat(fields.has("duration_ms")).isTrue();
+        assertThat(pages.get(0).get("level").asText()).isEqualTo("INFO");
+        assertThat(service.output()).doesNotContain(TOKEN);
+    }
+
     private List<String> config(String baseUrl) {
         return new ArrayList<>(List.of(
                 "camel.main.name = vendor-poller",
