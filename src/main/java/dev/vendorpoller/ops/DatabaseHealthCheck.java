@@ -2,21 +2,15 @@ package dev.vendorpoller.ops;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Readiness: the database answers. Without it no page can commit. */
-public final class DatabaseHealthCheck extends AbstractHealthCheck {
+public final class DatabaseHealthCheck extends ReadinessCheck {
     private final JdbcTemplate jdbc;
 
     public DatabaseHealthCheck(JdbcTemplate jdbc) {
-        super("vendor-poller", "database");
+        super("database");
         this.jdbc = jdbc;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class FeedMBeans extends MainListenerSupport {
         }
         for (Feed feed : feeds.all()) {
             try {
-                agent.register(new FeedManagement(feed, context, db.jdbc(), db.tx(), r.lookupByNameAndType("cursorStore", CursorStore.class),
+                agent.register(new FeedManagement(feed, context, new FeedFacts(db.jdbc()), db.tx(), r.lookupByNameAndType("cursorStore", CursorStore.class),
                         r.lookupByNameAndType("deadLetters", DeadLetters.class), r.lookupByNameAndType("rejectStore", RejectStore.class),
                         r.lookupByNameAndType("pollSteps", PollSteps.class), r.lookupByNameAndType("pageCommitter", PageCommitter.class)),
                         name(feed.name()));
@@ -70,12 +70,13 @@ public final class FeedMBeans extends MainListenerSupport {
         if (health != null) {
             register(context, health, new DatabaseHealthCheck(db.jdbc()));
         }
+        FeedFacts facts = new FeedFacts(db.jdbc());
         for (Feed feed : feeds.all()) {
             if (meters != null) {
-                FeedMetrics.bind(feed, meters, db.jdbc());
+                FeedMetrics.bind(feed, meters, facts);
             }
             if (health != null) {
-                register(context, health, new FeedHealthCheck(feed, db.jdbc()));
+                register(context, health, new FeedHealthCheck(feed, facts));
             }
         }
     }

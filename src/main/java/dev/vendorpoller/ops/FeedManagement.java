@@ -10,7 +10,6 @@ import dev.vendorpoller.poll.PageCommitter;
 import dev.vendorpoller.poll.PollSteps;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -21,7 +20,6 @@ import org.apache.camel.component.quartz.QuartzComponent;
 import org.quartz.JobKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -35,7 +33,7 @@ public final class FeedManagement {
 
     private final Feed feed;
     private final CamelContext context;
-    private final JdbcTemplate jdbc;
+    private final FeedFacts facts;
     private final TransactionTemplate tx;
     private final CursorStore cursors;
     private final DeadLetters deadLetters;
@@ -43,11 +41,11 @@ public final class FeedManagement {
     private final PollSteps steps;
     private final PageCommitter committer;
 
-    public FeedManagement(Feed feed, CamelContext context, JdbcTemplate jdbc, TransactionTemplate tx, CursorStore cursors,
+    public FeedManagement(Feed feed, CamelContext context, FeedFacts facts, TransactionTemplate tx, CursorStore cursors,
             DeadLetters deadLetters, RejectStore rejects, PollSteps steps, PageCommitter committer) {
         this.feed = feed;
         this.context = context;
-        this.jdbc = jdbc;
+        this.facts = facts;
         this.tx = tx;
         this.cursors = cursors;
         this.deadLetters = deadLetters;
@@ -100,24 +98,22 @@ public final class FeedManagement {
 
     @ManagedAttribute(description = "Rejects stored and not replayed")
     public long getRejectsStored() {
-        return count("SELECT COUNT(*) FROM rejected_record WHERE feed = ?");
+        return facts.storedRejects(feed.name());
     }
 
     @ManagedAttribute(description = "Dead letters not replayed")
     public long getDeadLettered() {
-        return count("SELECT COUNT(*) FROM dead_letter WHERE feed = ? AND replayed_at IS NULL");
+        return facts.openDeadLetters(feed.name());
     }
 
     @ManagedAttribute(description = "Deliveries waiting in the outbox")
     public long getOutboxDepth() {
-        return count("SELECT COUNT(*) FROM outbox WHERE feed = ?");
+        return facts.outboxDepth(feed.name());
     }
 
     @ManagedAttribute(description = "Seconds between now and the newest source_updated_at in the ledger (-1: empty)")
     public long getLagSeconds() {
-        OffsetDateTime newest = jdbc.queryForObject("SELECT MAX(source_updated_at) FROM ledger_registration WHERE source = ?",
-                OffsetDateTime.class, feed.name());
-        return newest == null ? -1 : Duration.between(newest.toInstant(), Instant.now()).toSeconds();
+        return facts.lag(feed.name()).map(Duration::toSeconds).orElse(-1L);
     }
 
     @ManagedOperation(description = "Stop scheduling polls of this feed (a run in progress finishes its page loop)")
@@ -216,9 +212,5 @@ public final class FeedManagement {
         return ledgered + " reject(s) now valid and passed on, " + stillInvalid + " still invalid";
     }
 
-    private long count(String sql) {
-        Long n = jdbc.queryForObject(sql, Long.class, feed.name());
-        return n == null ? 0 : n;
-    }
 
 }

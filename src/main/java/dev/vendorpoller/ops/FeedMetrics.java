@@ -6,11 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Per-feed Prometheus metrics (scraped at /observe/metrics beside Camel's own): vendor requests by status with a
@@ -21,7 +18,7 @@ public final class FeedMetrics {
     private FeedMetrics() {
     }
 
-    public static void bind(Feed feed, MeterRegistry registry, JdbcTemplate jdbc) {
+    public static void bind(Feed feed, MeterRegistry registry, FeedFacts facts) {
         String name = feed.name();
         feed.stats().observeRequests((status, nanos) -> Timer.builder("vendor_poller_vendor_requests")
                 .description("Requests to the vendor by HTTP status (0: no response)")
@@ -34,17 +31,11 @@ public final class FeedMetrics {
         counter(registry, feed, "rejected", s -> s.stats().rejected());
         FunctionCounter.builder("vendor_poller_pages", feed, f -> f.stats().pages())
                 .description("Pages committed").tag("feed", name).register(registry);
-        gauge(registry, feed, "vendor_poller_lag_seconds", "Now minus the newest source_updated_at in the ledger", f -> {
-            OffsetDateTime newest = jdbc.queryForObject("SELECT MAX(source_updated_at) FROM ledger_registration WHERE source = ?",
-                    OffsetDateTime.class, name);
-            return newest == null ? Double.NaN : Duration.between(newest.toInstant(), Instant.now()).toSeconds();
-        });
-        gauge(registry, feed, "vendor_poller_outbox_depth", "Deliveries waiting in the outbox",
-                f -> count(jdbc, "SELECT COUNT(*) FROM outbox WHERE feed = ?", name));
-        gauge(registry, feed, "vendor_poller_dead_letters", "Dead letters not replayed",
-                f -> count(jdbc, "SELECT COUNT(*) FROM dead_letter WHERE feed = ? AND replayed_at IS NULL", name));
-        gauge(registry, feed, "vendor_poller_rejects_stored", "Rejects stored and not replayed",
-                f -> count(jdbc, "SELECT COUNT(*) FROM rejected_record WHERE feed = ?", name));
+        gauge(registry, feed, "vendor_poller_lag_seconds", "Now minus the newest source_updated_at in the ledger",
+                f -> facts.lag(name).map(lag -> (double) lag.toSeconds()).orElse(Double.NaN));
+        gauge(registry, feed, "vendor_poller_outbox_depth", "Deliveries waiting in the outbox", f -> facts.outboxDepth(name));
+        gauge(registry, feed, "vendor_poller_dead_letters", "Dead letters not replayed", f -> facts.openDeadLetters(name));
+        gauge(registry, feed, "vendor_poller_rejects_stored", "Rejects stored and not replayed", f -> facts.storedRejects(name));
     }
 
     private static void counter(MeterRegistry registry, Feed feed, String outcome, ToDoubleFunction<Feed> value) {
@@ -56,8 +47,4 @@ public final class FeedMetrics {
         Gauge.builder(name, feed, value).description(description).tag("feed", feed.name()).register(registry);
     }
 
-    private static double count(JdbcTemplate jdbc, String sql, String feed) {
-        Long n = jdbc.queryForObject(sql, Long.class, feed);
-        return n == null ? 0 : n;
-    }
 }
