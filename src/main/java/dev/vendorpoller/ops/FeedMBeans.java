@@ -45,6 +45,7 @@ public final class FeedMBeans extends MainListenerSupport {
         Database db = r.lookupByNameAndType("database", Database.class);
         Feeds feeds = r.lookupByNameAndType("feeds", Feeds.class);
         observe(context, db, feeds);
+        startStatusPage(context, db, feeds);
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
         if (agent == null) {
             LOG.info("JMX is off (camel.main.jmx-enabled=false): no feed MBeans");
@@ -78,6 +79,28 @@ public final class FeedMBeans extends MainListenerSupport {
             if (health != null) {
                 register(context, health, new FeedHealthCheck(feed, facts));
             }
+        }
+    }
+
+    /** The status page on 127.0.0.1:{@code vendor-poller.status.port} (unset or 0: no status page). */
+    private static void startStatusPage(CamelContext context, Database db, Feeds feeds) {
+        int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("vendor-poller.status.port").orElse("0").trim());
+        if (port <= 0) {
+            return;
+        }
+        try {
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, new FeedFacts(db.jdbc()),
+                    context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class), db.jdbc());
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    page.close();
+                }
+            });
+            LOG.info("status page on http://127.0.0.1:{}/status", page.port());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the status page on 127.0.0.1:" + port
+                    + " (property vendor-poller.status.port)", e);
         }
     }
 

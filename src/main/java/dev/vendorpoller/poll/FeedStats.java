@@ -11,6 +11,8 @@ public final class FeedStats {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     private volatile Instant lastCommit;
+    /** Records read per minute (epoch minute → count), the last hour, for the status page's chart. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> perMinute = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile Instant lastFailure;
     private volatile RequestObserver observer = (status, nanos) -> { };
 
@@ -44,6 +46,9 @@ public final class FeedStats {
         duplicates.addAndGet(outcome.duplicates() + outcome.stale());
         rejected.addAndGet(outcome.rejected());
         lastCommit = at;
+        long minute = at.getEpochSecond() / 60;
+        perMinute.merge(minute, (long) outcome.records(), Long::sum);
+        perMinute.headMap(minute - 60).clear();
     }
 
     public long pages() {
@@ -64,6 +69,16 @@ public final class FeedStats {
 
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Records read in each of the last {@code minutes} minutes, oldest first (the current minute last). */
+    public long[] recordsPerMinute(Instant now, int minutes) {
+        long current = now.getEpochSecond() / 60;
+        long[] counts = new long[minutes];
+        for (int i = 0; i < minutes; i++) {
+            counts[i] = perMinute.getOrDefault(current - minutes + 1 + i, 0L);
+        }
+        return counts;
     }
 
     /** When the last page committed, or null if none did since start. */

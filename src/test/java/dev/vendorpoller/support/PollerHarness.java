@@ -43,6 +43,7 @@ public final class PollerHarness implements AutoCloseable {
         props.put("camel.component.http.so-timeout", "1000");
         props.put("camel.main.jmx-enabled", "false");
         props.put("camel.management.enabled", "false"); // tests that need it choose their own port
+        props.put("vendor-poller.status.port", "0");
         props.put("vendor-poller.feeds", "");
     }
 

@@ -1,0 +1,106 @@
+package dev.vendorpoller.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.vendorpoller.support.PollerHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.vendorpoller.support.PollerHarness;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The status page in a real headless browser: Debian's chromium through Debian's chromedriver (no driver download).
+ * Skipped where they are not installed, except under CI=true, where .ci/run installs them.
+ */
+class StatusPageTest {
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String DRIVER = "/usr/bin/chromedriver";
+    WireMockServer vendor;
+    PollerHarness poller;
+    WebDriver browser;
+    int port;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        if (!"true".equals(System.getenv("CI"))) {
+            Assumptions.assumeTrue(new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute(),
+                    "chromium and chromium-driver are not installed");
+        }
+        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        vendor.start();
+        vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson("{\"data\":["
+                + "{\"id\":\"r1\",\"email\":\"a@x.io\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2},"
+                + "{\"id\":\"r2\",\"email\":\"not-an-email\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2}"
+                + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        poller = new PollerHarness().set("vendor-poller.status.port", String.valueOf(port));
+        ChromeOptions chrome = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1500,700",
+                "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).build(), chrome);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (poller != null) {
+            poller.close();
+        }
+        if (vendor != null) {
+            vendor.stop();
+        }
+    }
+
+    @Test
+    void should_show_every_feed_and_its_latest_rejects_at_a_glance() throws Exception {
+        poller.feed("forms", vendor.baseUrl()).feed("events", vendor.baseUrl()).start();
+        await("both feeds committed", Duration.ofSeconds(20), () -> poller.count("SELECT COUNT(*) FROM feed_cursor") == 2);
+        poller.context().getRouteController().suspendRoute("poll-events");
+
+        browser.get("http://127.0.0.1:" + port + "/status");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(b -> b.findElements(By.cssSelector("tr[data-feed]")).size() == 2);
+
+        var forms = browser.findElement(By.cssSelector("tr[data-feed='forms']"));
+        assertThat(forms.getText()).contains("forms", "registration-api", "Started", "UP", "n/a");
+        assertThat(forms.findElements(By.cssSelector("svg.spark polyline"))).as("records per minute chart").hasSize(1);
+        assertThat(forms.findElements(By.cssSelector("td.num")).get(1).getText()).as("ledgered").isEqualTo("1");
+        assertThat(browser.findElement(By.cssSelector("tr[data-feed='events']")).getText()).contains("Paused");
+
+        forms.findElement(By.linkText("1")).click(); // the rejects count links to the latest rejects
+        wait.until(b -> b.findElement(By.id("detail")).isDisplayed());
+        assertThat(browser.findElement(By.id("detail-title")).getText()).isEqualTo("Latest rejects of forms");
+        assertThat(browser.findElement(By.id("detail")).getText()).contains("not-an-email").contains("\"external_id\": \"r2\"").contains("\"field\": \"email\"");
+        assertThat(browser.getPageSource()).doesNotContain("test-token");
+
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.createDirectories(Path.of("target"));
+        Files.copy(shot, Path.of("target", "status-page.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
