@@ -19,13 +19,22 @@ public final class FeedRouteInstaller extends MainListenerSupport {
         CamelContext context = main.getCamelContext();
         Feeds feeds = context.getRegistry().lookupByNameAndType("feeds", Feeds.class);
         for (Feed feed : feeds.all()) {
-            TemplatedRouteBuilder.builder(context, TEMPLATE)
-                    .routeId(feed.config().routeId())
-                    .parameter("feed", feed.name())
-                    .parameter("trigger", feed.config().schedule().quartzOptions())
-                    .add();
+            install(context, feed);
             LOG.info("feed {} ({}) polls {} every {}", feed.name(), feed.config().type(), feed.config().baseUrl(),
                     feed.config().schedule().cron() != null ? "cron " + feed.config().schedule().cron() : feed.config().schedule().interval());
         }
+        if (context.getCamelContextExtension().getContextPlugin(org.apache.camel.spi.ReloadStrategy.class) != null
+                || main.configure().isRoutesReloadEnabled()) {
+            context.getManagementStrategy().addEventNotifier(new FeedRouteReloader(feeds));
+        }
+    }
+
+    /** Creates the feed's route from the poll-feed template as it is now. */
+    static void install(CamelContext context, Feed feed) {
+        TemplatedRouteBuilder.builder(context, TEMPLATE)
+                .routeId(feed.config().routeId())
+                .parameter("feed", feed.name())
+                .parameter("trigger", feed.config().schedule().quartzOptions())
+                .add();
     }
 }

@@ -15,11 +15,19 @@ public final class VendorPoller {
      * @param overrides properties that win over the file (tests, benchmarks); -D and environment still apply
      */
     public static Main create(Path config, Map<String, String> overrides) {
-        if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException("configuration file " + config.toAbsolutePath() + " does not exist (use --config FILE)");
+        return create(java.util.List.of(config), overrides);
+    }
+
+    /** Several properties files: a later one overrides an earlier one (e.g. config/application-dev.properties). */
+    public static Main create(java.util.List<Path> configs, Map<String, String> overrides) {
+        for (Path config : configs) {
+            if (!Files.isRegularFile(config)) {
+                throw new IllegalArgumentException("configuration file " + config.toAbsolutePath() + " does not exist (use --config FILE)");
+            }
         }
         Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation("file:" + config.toAbsolutePath());
+        main.setDefaultPropertyPlaceholderLocation(String.join(",", configs.stream()
+                .map(c -> "file:" + c.toAbsolutePath()).toList()));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(PollerConfiguration.class);
         main.addMainListener(new FeedRouteInstaller());

@@ -34,7 +34,13 @@ public final class FeedMBeans extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         try {
             // a startup listener fires once the context (and its JMX agent) runs, however Main was started
-            main.getCamelContext().addStartupListener((context, alreadyStarted) -> register(context));
+            // Camel calls startup listeners again after a route reload (dev profile): register once only
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            main.getCamelContext().addStartupListener((context, alreadyStarted) -> {
+                if (done.compareAndSet(false, true)) {
+                    register(context);
+                }
+            });
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
