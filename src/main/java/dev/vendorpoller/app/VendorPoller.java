@@ -31,7 +31,7 @@ public final class VendorPoller {
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(PollerConfiguration.class);
         main.addMainListener(new FeedRouteInstaller());
-        main.addMainListener(new dev.vendorpoller.ops.FeedMBeans());
+        main.addMainListener(new dev.vendorpoller.ops.OperationsInstaller());
         return main;
     }
 }

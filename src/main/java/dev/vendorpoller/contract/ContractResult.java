@@ -1,7 +1,5 @@
 package dev.vendorpoller.contract;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** The outcome of checking one vendor record against the contract: a canonical record or a rejection. */
 public sealed interface ContractResult {
 
@@ -19,8 +17,4 @@ public sealed interface ContractResult {
         return new Rejected(rejection);
     }
 
-    /** Raw record, kept for callers that need it whatever the outcome. */
-    default JsonNode rawOrNull() {
-        return this instanceof Rejected r ? r.rejection().raw() : null;
-    }
 }

@@ -26,9 +26,6 @@ public final class Cursor {
         return Optional.ofNullable(value);
     }
 
-    public boolean isStart() {
-        return value == null;
-    }
 
     /** The cursor after a page: the vendor's next value, or this one when the vendor gave none. */
     public Cursor advanceTo(String next) {

@@ -2,10 +2,9 @@ package dev.vendorpoller.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vendorpoller.http.LoopbackHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -104,21 +103,21 @@ public final class DemoVendor implements AutoCloseable {
         try (http) {
             String auth = http.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.equals("Bearer " + options.token())) {
-                send(http, 401, "{\"error\":\"invalid or missing bearer token\"}".getBytes(StandardCharsets.UTF_8));
+                LoopbackHttp.send(http, 401, "application/json", "{\"error\":\"invalid or missing bearer token\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (options.failureRate() > 0 && nextDouble() < options.failureRate()) {
                 failuresServed.incrementAndGet();
-                send(http, 503, "{\"error\":\"temporarily unavailable\"}".getBytes(StandardCharsets.UTF_8));
+                LoopbackHttp.send(http, 503, "application/json", "{\"error\":\"temporarily unavailable\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            Map<String, String> query = query(http.getRequestURI().getRawQuery());
+            Map<String, String> query = LoopbackHttp.query(http.getRequestURI().getRawQuery());
             int limit = Math.max(1, Math.min(1000, Integer.parseInt(query.getOrDefault("limit", "100"))));
             long from;
             try {
                 from = decode(query.get("cursor"));
             } catch (IllegalArgumentException e) {
-                send(http, 400, "{\"error\":\"invalid cursor\"}".getBytes(StandardCharsets.UTF_8));
+                LoopbackHttp.send(http, 400, "application/json", "{\"error\":\"invalid cursor\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (options.pageDelayMillis() > 0) {
@@ -133,7 +132,7 @@ public final class DemoVendor implements AutoCloseable {
             if (to >= end) {
                 caughtUp = to >= size.get();
             }
-            send(http, 200, body);
+            LoopbackHttp.send(http, 200, "application/json", body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -171,26 +170,7 @@ public final class DemoVendor implements AutoCloseable {
         return Long.parseLong(text.substring(4));
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return query;
-    }
 
-    private static void send(HttpExchange http, int status, byte[] body) throws IOException {
-        http.getResponseHeaders().set("Content-Type", "application/json");
-        http.sendResponseHeaders(status, body.length);
-        try (OutputStream out = http.getResponseBody()) {
-            out.write(body);
-        }
-    }
 
     @Override
     public void close() {

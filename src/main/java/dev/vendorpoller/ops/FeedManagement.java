@@ -41,6 +41,11 @@ public final class FeedManagement {
     private final PollSteps steps;
     private final PageCommitter committer;
 
+    /** {@code dev.vendorpoller:type=feed,name=<feed>} (feed names are [a-z0-9-], safe unquoted). */
+    public static javax.management.ObjectName objectName(String feed) throws javax.management.MalformedObjectNameException {
+        return new javax.management.ObjectName("dev.vendorpoller:type=feed,name=" + feed);
+    }
+
     public FeedManagement(Feed feed, CamelContext context, FeedFacts facts, TransactionTemplate tx, CursorStore cursors,
             DeadLetters deadLetters, RejectStore rejects, PollSteps steps, PageCommitter committer) {
         this.feed = feed;

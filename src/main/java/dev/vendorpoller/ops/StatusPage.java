@@ -7,11 +7,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.deadletter.DeadLetter;
 import dev.vendorpoller.deadletter.DeadLetters;
+import dev.vendorpoller.http.LoopbackHttp;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -68,16 +68,16 @@ public final class StatusPage implements AutoCloseable {
     private void handle(HttpExchange http) throws IOException {
         try (http) {
             String path = http.getRequestURI().getPath();
-            Map<String, String> query = query(http.getRequestURI().getRawQuery());
+            Map<String, String> query = LoopbackHttp.query(http.getRequestURI().getRawQuery());
             switch (path) {
-                case "/status", "/status/" -> send(http, 200, "text/html; charset=utf-8", html);
+                case "/status", "/status/" -> LoopbackHttp.send(http, 200, "text/html; charset=utf-8", html);
                 case "/status/feeds.json" -> sendJson(http, feedsJson());
                 case "/status/rejects.json" -> sendJson(http, rejectsJson(query.get("feed")));
                 case "/status/dead-letters.json" -> sendJson(http, deadLettersJson(query.get("feed")));
-                default -> send(http, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+                default -> LoopbackHttp.send(http, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
-            send(http, 500, "text/plain", "status unavailable".getBytes(StandardCharsets.UTF_8));
+            LoopbackHttp.send(http, 500, "text/plain", "status unavailable".getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -143,30 +143,10 @@ public final class StatusPage implements AutoCloseable {
     }
 
     private void sendJson(HttpExchange http, Object body) throws IOException {
-        send(http, 200, "application/json", json.writeValueAsBytes(body));
+        LoopbackHttp.send(http, 200, "application/json", json.writeValueAsBytes(body));
     }
 
-    private static void send(HttpExchange http, int status, String type, byte[] body) throws IOException {
-        http.getResponseHeaders().set("Content-Type", type);
-        http.getResponseHeaders().set("Cache-Control", "no-store");
-        http.sendResponseHeaders(status, body.length);
-        try (OutputStream out = http.getResponseBody()) {
-            out.write(body);
-        }
-    }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
-    }
 
     @Override
     public void close() {

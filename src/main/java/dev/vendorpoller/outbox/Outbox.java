@@ -66,8 +66,4 @@ public final class Outbox {
                 attempts, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000L), Sql.truncate(error, 2000), id);
     }
 
-    public long depth() {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
-        return n == null ? 0 : n;
-    }
 }

@@ -107,6 +107,7 @@ class FeedConfigLoaderTest {
     private void assertFailsNaming(String property, String problem) {
         assertThatThrownBy(this::load)
                 .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).property()).isEqualTo(property))
                 .hasMessageContaining("'" + property + "'")
                 .hasMessageContaining(problem)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-token"));

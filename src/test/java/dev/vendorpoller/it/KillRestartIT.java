@@ -489,20 +489,8 @@ class KillRestartIT {
 
     private static Path writeConfig(Path dir, Path db, DemoVendor vendor, RecordingSink sink, String token) throws IOException {
         String f = "vendor-poller.feed." + FEED + ".";
-        List<String> lines = List.of(
-                "## Camel Main (as config/application.properties)",
-                "camel.main.name = vendor-poller",
-                "camel.main.routes-include-pattern = file:routes/*.yaml",
-                "camel.main.message-history = false",
-                "camel.main.stream-caching-enabled = false",
-                "camel.main.jmx-enabled = true",
-                "camel.main.shutdown-timeout = 20",
-                "## Vendor HTTP client (as config/application.properties)",
-                "camel.component.http.automatic-retries-disabled = true",
-                "camel.component.http.connect-timeout = 5000",
-                "camel.component.http.connection-request-timeout = 5000",
-                "camel.component.http.response-timeout = 30000",
-                "camel.component.http.so-timeout = 30000",
+        List<String> lines = new ArrayList<>(ServiceProcess.CAMEL_BASE);
+        lines.addAll(List.of(
                 "## Storage, retries, outbox: shorter waits than production",
                 "vendor-poller.db.url = jdbc:h2:file:" + db + ";WRITE_DELAY=0",
                 "vendor-poller.db.user = sa",
@@ -523,7 +511,7 @@ class KillRestartIT {
                 f + "page-size = " + PAGE_SIZE,
                 f + "tiers = GA-2026:GENERAL_ADMISSION,VIP-2026:VIP,STU-2026:STUDENT,SPK-2026:SPEAKER,EXPO-2026:EXHIBITOR",
                 f + "sink-uri = " + sink.uri(SINK),
-                f + "reject-uri = " + sink.uri(REJECTS));
+                f + "reject-uri = " + sink.uri(REJECTS)));
         Path config = dir.resolve("kill-restart.properties");
         Files.write(config, lines, StandardCharsets.UTF_8);
         return config;

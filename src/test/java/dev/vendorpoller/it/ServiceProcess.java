@@ -29,6 +29,20 @@ final class ServiceProcess {
     }
 
     /** The fat jar failsafe passes in (system property vendorPoller.jar); built by {@code mvn package}. */
+    /** The Camel Main and vendor HTTP client settings of config/application.properties that every test config shares. */
+    static final List<String> CAMEL_BASE = List.of(
+            "camel.main.name = vendor-poller",
+            "camel.main.routes-include-pattern = file:routes/*.yaml",
+            "camel.main.message-history = false",
+            "camel.main.stream-caching-enabled = false",
+            "camel.main.jmx-enabled = true",
+            "camel.main.shutdown-timeout = 20",
+            "camel.component.http.automatic-retries-disabled = true",
+            "camel.component.http.connect-timeout = 5000",
+            "camel.component.http.connection-request-timeout = 5000",
+            "camel.component.http.response-timeout = 30000",
+            "camel.component.http.so-timeout = 30000");
+
     static Path jar() {
         Path jar = Path.of(System.getProperty("vendorPoller.jar", "target/vendor-poller.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {

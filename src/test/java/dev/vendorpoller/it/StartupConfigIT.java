@@ -160,18 +160,8 @@ class StartupConfigIT {
     }
 
     private List<String> config(String baseUrl) {
-        return new ArrayList<>(List.of(
-                "camel.main.name = vendor-poller",
-                "camel.main.routes-include-pattern = file:routes/*.yaml",
-                "camel.main.message-history = false",
-                "camel.main.stream-caching-enabled = false",
-                "camel.main.jmx-enabled = true",
-                "camel.main.shutdown-timeout = 20",
-                "camel.component.http.automatic-retries-disabled = true",
-                "camel.component.http.connect-timeout = 5000",
-                "camel.component.http.connection-request-timeout = 5000",
-                "camel.component.http.response-timeout = 30000",
-                "camel.component.http.so-timeout = 30000",
+        List<String> lines = new ArrayList<>(ServiceProcess.CAMEL_BASE);
+        lines.addAll(List.of(
                 "vendor-poller.db.url = jdbc:h2:file:" + tmp.resolve("db") + ";WRITE_DELAY=0",
                 "vendor-poller.retry.initial-delay-ms = 100",
                 "vendor-poller.retry.max-delay-ms = 1000",
@@ -182,6 +172,7 @@ class StartupConfigIT {
                 P + "token = " + TOKEN,
                 P + "schedule.interval = 200ms",
                 P + "page-size = 50"));
+        return lines;
     }
 
     private Path write(List<String> lines) throws IOException {

@@ -50,9 +50,7 @@ class FeedManagementTest {
         System.setProperty("java.rmi.server.hostname", "127.0.0.1");
         RMIServerSocketFactory loopback = port -> new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         int port;
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = PollerHarness.freeLoopbackPort();
         LocateRegistry.createRegistry(port, null, loopback);
         jmxUrl = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + port + "/jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
         jmxServer = JMXConnectorServerFactory.newJMXConnectorServer(jmxUrl,
@@ -76,7 +74,7 @@ class FeedManagementTest {
         vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", equalTo("x9"))
                 .willReturn(okJson("{\"data\":[" + rec("r3", "paid") + "],\"next_cursor\":\"x9\",\"has_more\":false}")));
         poller = new PollerHarness().set("camel.main.jmx-enabled", "true");
-        feed = FeedMBeans.name("forms");
+        feed = FeedManagement.objectName("forms");
     }
 
     @AfterEach

@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,9 +37,7 @@ class ObservabilityTest {
         vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", absent()).willReturn(okJson(
                 "{\"data\":[" + rec("r1", "a@x.io") + "," + rec("r2", "broken") + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = PollerHarness.freeLoopbackPort();
         poller = new PollerHarness()
                 .set("camel.management.enabled", "true").set("camel.management.port", String.valueOf(port));
     }

@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
 import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,9 +51,7 @@ class StatusPageTest {
                 + "{\"id\":\"r1\",\"email\":\"a@x.io\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2},"
                 + "{\"id\":\"r2\",\"email\":\"not-an-email\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2}"
                 + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = PollerHarness.freeLoopbackPort();
         poller = new PollerHarness().set("vendor-poller.status.port", String.valueOf(port));
         ChromeOptions chrome = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -133,6 +133,13 @@ public final class PollerHarness implements AutoCloseable {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }
 
+    /** A TCP port free on 127.0.0.1 right now (for a server the test starts next). */
+    public static int freeLoopbackPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -8,7 +8,6 @@ import dev.vendorpoller.poll.Feeds;
 import dev.vendorpoller.poll.PageCommitter;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.storage.Database;
-import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ManagementAgent;
 import org.apache.camel.spi.Registry;
@@ -22,13 +21,9 @@ import org.slf4j.LoggerFactory;
  * (route ids poll-&lt;feed&gt;), unregistered by the agent on stop (off when JMX is off); per-feed metrics; the database
  * and per-feed readiness checks.
  */
-public final class FeedMBeans extends MainListenerSupport {
-    public static final String DOMAIN = "dev.vendorpoller";
-    private static final Logger LOG = LoggerFactory.getLogger(FeedMBeans.class);
+public final class OperationsInstaller extends MainListenerSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationsInstaller.class);
 
-    public static ObjectName name(String feed) throws Exception {
-        return new ObjectName(DOMAIN + ":type=feed,name=" + feed);
-    }
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
@@ -62,8 +57,8 @@ public final class FeedMBeans extends MainListenerSupport {
                 agent.register(new FeedManagement(feed, context, new FeedFacts(db.jdbc()), db.tx(), r.lookupByNameAndType("cursorStore", CursorStore.class),
                         r.lookupByNameAndType("deadLetters", DeadLetters.class), r.lookupByNameAndType("rejectStore", RejectStore.class),
                         r.lookupByNameAndType("pollSteps", PollSteps.class), r.lookupByNameAndType("pageCommitter", PageCommitter.class)),
-                        name(feed.name()));
-                LOG.info("feed {} manageable over JMX as {}", feed.name(), name(feed.name()));
+                        FeedManagement.objectName(feed.name()));
+                LOG.info("feed {} manageable over JMX as {}", feed.name(), FeedManagement.objectName(feed.name()));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot register the JMX MBean of feed " + feed.name(), e);
             }
