@@ -46,6 +46,7 @@ public final class DemoVendor implements AutoCloseable {
         return t;
     });
     private volatile boolean caughtUp;
+    private volatile VendorLimits limits;
 
     public DemoVendor(Options options) throws IOException {
         this.options = options;
@@ -58,6 +59,12 @@ public final class DemoVendor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
+    }
+
+    /** Enforces and announces {@code limits} on /registrations and logs what came in; call before start. Default: none. */
+    public DemoVendor limits(VendorLimits limits) {
+        this.limits = limits;
+        return this;
     }
 
     public DemoVendor start() {
@@ -106,36 +113,63 @@ public final class DemoVendor implements AutoCloseable {
                 LoopbackHttp.send(http, 401, "application/json", "{\"error\":\"invalid or missing bearer token\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            if (options.failureRate() > 0 && nextDouble() < options.failureRate()) {
-                failuresServed.incrementAndGet();
-                LoopbackHttp.send(http, 503, "application/json", "{\"error\":\"temporarily unavailable\"}".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            Map<String, String> query = LoopbackHttp.query(http.getRequestURI().getRawQuery());
-            int limit = Math.max(1, Math.min(1000, Integer.parseInt(query.getOrDefault("limit", "100"))));
-            long from;
+            VendorLimits current = limits;
+            VendorLimits.Admission admission = current == null ? null : current.admit();
             try {
-                from = decode(query.get("cursor"));
-            } catch (IllegalArgumentException e) {
-                LoopbackHttp.send(http, 400, "application/json", "{\"error\":\"invalid cursor\"}".getBytes(StandardCharsets.UTF_8));
-                return;
+                serve(http, admission);
+            } finally {
+                if (admission != null) {
+                    admission.finish(http.getResponseCode()); // only if serve failed before replying
+                }
             }
-            if (options.pageDelayMillis() > 0) {
-                Thread.sleep(options.pageDelayMillis());
-            }
-            long end = size.get();
-            long to = Math.min(end, from + limit);
-            byte[] body = options.cachePages()
-                    ? pageCache.computeIfAbsent(from + ":" + to + ":" + end, k -> page(from, to, end))
-                    : page(from, to, end);
-            pagesServed.incrementAndGet();
-            if (to >= end) {
-                caughtUp = to >= size.get();
-            }
-            LoopbackHttp.send(http, 200, "application/json", body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void serve(HttpExchange http, VendorLimits.Admission admission) throws IOException, InterruptedException {
+        if (admission != null) {
+            admission.headers().forEach(http.getResponseHeaders()::set);
+            if (!admission.admitted()) {
+                LoopbackHttp.send(http, admission.status(), "application/json", admission.body());
+                return;
+            }
+        }
+        if (options.failureRate() > 0 && nextDouble() < options.failureRate()) {
+            failuresServed.incrementAndGet();
+            reply(http, admission, 503, "{\"error\":\"temporarily unavailable\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        Map<String, String> query = LoopbackHttp.query(http.getRequestURI().getRawQuery());
+        int limit = Math.max(1, Math.min(1000, Integer.parseInt(query.getOrDefault("limit", "100"))));
+        long from;
+        try {
+            from = decode(query.get("cursor"));
+        } catch (IllegalArgumentException e) {
+            reply(http, admission, 400, "{\"error\":\"invalid cursor\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (options.pageDelayMillis() > 0) {
+            Thread.sleep(options.pageDelayMillis());
+        }
+        long end = size.get();
+        long to = Math.min(end, from + limit);
+        byte[] body = options.cachePages()
+                ? pageCache.computeIfAbsent(from + ":" + to + ":" + end, k -> page(from, to, end))
+                : page(from, to, end);
+        pagesServed.incrementAndGet();
+        if (to >= end) {
+            caughtUp = to >= size.get();
+        }
+        reply(http, admission, 200, body);
+    }
+
+    /** Finishes the admission first: its in-flight slot is free and its status logged before the client can answer. */
+    private static void reply(HttpExchange http, VendorLimits.Admission admission, int status, byte[] body) throws IOException {
+        if (admission != null) {
+            admission.finish(status);
+        }
+        LoopbackHttp.send(http, status, "application/json", body);
     }
 
     private byte[] page(long from, long to, long end) {
@@ -178,7 +212,10 @@ public final class DemoVendor implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Stand-alone demo vendor: {@code --port --backlog --live-per-second --failure-rate --invalid-every --cache-pages}. */
+    /**
+     * Stand-alone demo vendor: {@code --port --backlog --live-per-second --failure-rate --invalid-every --cache-pages},
+     * and limits: {@code --limits 100/10s --hidden-limits 5/1s --dialect X|IETF --max-concurrent 1}.
+     */
     public static void main(String[] args) throws Exception {
         Options d = Options.defaults();
         Map<String, String> a = new HashMap<>();
@@ -192,8 +229,14 @@ public final class DemoVendor implements AutoCloseable {
                 Long.parseLong(a.getOrDefault("live-per-second", "" + d.livePerSecond())),
                 Long.parseLong(a.getOrDefault("page-delay-ms", "0")),
                 Boolean.parseBoolean(a.getOrDefault("cache-pages", "false")));
-        DemoVendor vendor = new DemoVendor(options).start();
-        System.out.println("demo vendor listening on http://127.0.0.1:" + vendor.port() + " (backlog " + options.backlog() + ")");
+        DemoVendor vendor = new DemoVendor(options);
+        if (a.containsKey("limits") || a.containsKey("hidden-limits") || a.containsKey("dialect") || a.containsKey("max-concurrent")) {
+            vendor.limits(VendorLimits.parse(a.get("limits"), a.get("hidden-limits"), a.get("dialect"), null,
+                    Integer.parseInt(a.getOrDefault("max-concurrent", "0"))));
+        }
+        vendor.start();
+        System.out.println("demo vendor listening on http://127.0.0.1:" + vendor.port() + " (backlog " + options.backlog() + ")"
+                + (vendor.limits == null ? "" : ", limits: " + vendor.limits));
         Thread.currentThread().join();
     }
 }
