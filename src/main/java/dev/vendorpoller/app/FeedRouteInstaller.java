@@ -1,5 +1,7 @@
 package dev.vendorpoller.app;
 
+import dev.vendorpoller.account.Account;
+import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import org.apache.camel.CamelContext;
@@ -9,15 +11,26 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Once routes/*.yaml are loaded, creates one route per configured feed from the poll-feed route template. */
+/**
+ * Once routes/*.yaml are loaded, creates the templated routes: one per vendor account (vendor-account) and one per
+ * feed (poll-feed).
+ */
 public final class FeedRouteInstaller extends MainListenerSupport {
     public static final String TEMPLATE = "poll-feed";
+    public static final String ACCOUNT_TEMPLATE = "vendor-account";
     private static final Logger LOG = LoggerFactory.getLogger(FeedRouteInstaller.class);
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         Feeds feeds = context.getRegistry().lookupByNameAndType("feeds", Feeds.class);
+        Accounts accounts = context.getRegistry().lookupByNameAndType("accounts", Accounts.class);
+        for (Account account : accounts.all()) {
+            install(context, account);
+            LOG.info("account {} ({}): limits {}, reserve {}%, at most {} in flight", account.name(),
+                    account.credentials().describe(), account.config().governor().tiers(),
+                    account.config().governor().reservePercent(), account.config().governor().maxConcurrent());
+        }
         for (Feed feed : feeds.all()) {
             install(context, feed);
             LOG.info("feed {} ({}) polls {} every {}", feed.name(), feed.config().type(), feed.config().baseUrl(),
@@ -25,8 +38,21 @@ public final class FeedRouteInstaller extends MainListenerSupport {
         }
         if (context.getCamelContextExtension().getContextPlugin(org.apache.camel.spi.ReloadStrategy.class) != null
                 || main.configure().isRoutesReloadEnabled()) {
-            context.getManagementStrategy().addEventNotifier(new FeedRouteReloader(feeds));
+            context.getManagementStrategy().addEventNotifier(new FeedRouteReloader(feeds, accounts));
         }
+    }
+
+    /** Creates the account's route from the vendor-account template as it is now. */
+    static void install(CamelContext context, Account account) {
+        TemplatedRouteBuilder.builder(context, ACCOUNT_TEMPLATE)
+                .routeId(routeId(account))
+                .parameter("account", account.name())
+                .parameter("unthrottled", account.config().governor().tiers().isEmpty())
+                .add();
+    }
+
+    static String routeId(Account account) {
+        return "account-" + account.name();
     }
 
     /** Creates the feed's route from the poll-feed template as it is now. */

@@ -1,5 +1,7 @@
 package dev.vendorpoller.app;
 
+import dev.vendorpoller.account.Account;
+import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import org.apache.camel.CamelContext;
@@ -11,15 +13,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Dev profile (route reloading on): Camel reloads a changed routes/*.yaml itself, including the poll-feed template,
  * but routes already made from a template keep the old one. After each successful reload this rebuilds every feed's
- * route from the template as it is now (a page in flight finishes first; its commit is atomic either way). A file
+ * and account route from the templates as they are now (a page in flight finishes first; its commit is atomic either way). A file
  * that fails to load is reported, and every running route keeps going as it was.
  */
 final class FeedRouteReloader extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.reload");
     private final Feeds feeds;
+    private final Accounts accounts;
 
-    FeedRouteReloader(Feeds feeds) {
+    FeedRouteReloader(Feeds feeds, Accounts accounts) {
         this.feeds = feeds;
+        this.accounts = accounts;
     }
 
     @Override
@@ -40,6 +44,13 @@ final class FeedRouteReloader extends EventNotifierSupport {
         }
         CamelContext context = reloaded.getRoute().getCamelContext();
         refreshTemplate(context, reloaded.getRoute().getSourceResource());
+        for (Account account : accounts.all()) {
+            String id = FeedRouteInstaller.routeId(account);
+            context.getRouteController().stopRoute(id);
+            context.removeRoute(id);
+            FeedRouteInstaller.install(context, account);
+            context.getRouteController().startRoute(id);
+        }
         for (Feed feed : feeds.all()) {
             String id = feed.config().routeId();
             context.getRouteController().stopRoute(id);

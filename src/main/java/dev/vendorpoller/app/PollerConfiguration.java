@@ -3,6 +3,17 @@ package dev.vendorpoller.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.vendorpoller.account.Account;
+import dev.vendorpoller.account.Accounts;
+import dev.vendorpoller.account.Breakers;
+import dev.vendorpoller.account.VendorCalls;
+import dev.vendorpoller.auth.BearerToken;
+import dev.vendorpoller.auth.Credentials;
+import dev.vendorpoller.auth.OAuth2Credentials;
+import dev.vendorpoller.auth.OAuth2Settings;
+import dev.vendorpoller.auth.TokenStore;
+import dev.vendorpoller.config.AccountConfig;
+import dev.vendorpoller.config.AccountConfigLoader;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.config.FeedConfigLoader;
@@ -20,12 +31,15 @@ import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import dev.vendorpoller.poll.PageCommitter;
 import dev.vendorpoller.poll.PollSteps;
+import dev.vendorpoller.ratelimit.FullJitterBackoff;
+import dev.vendorpoller.ratelimit.Governor;
 import dev.vendorpoller.storage.Database;
 import dev.vendorpoller.vendor.VendorAdapters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -44,6 +58,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
         ServiceSettings settings = ServiceSettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config).load();
+        Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs);
         startDemoVendorIfEnabled(context, config);
 
         Database db = new Database(settings);
@@ -62,6 +77,23 @@ public final class PollerConfiguration implements CamelConfiguration {
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(java.time.Instant.now()));
 
         Registry registry = context.getRegistry();
+        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
+        for (Account account : accounts.all()) {
+            registry.bind(Account.breakerBean(account.name()), account.breaker());
+        }
+        VendorCalls vendorCalls = new VendorCalls(accounts);
+        vendorCalls.observeRequests((exchange, status, nanos) -> {
+            String feed = exchange.getProperty(PollSteps.FEED, String.class);
+            if (feed != null) {
+                feeds.get(feed).stats().request(status, nanos);
+            }
+        });
+        registry.bind("accounts", accounts);
+        registry.bind("vendorCalls", vendorCalls);
+        registry.bind("retryBackoff", new FullJitterBackoff(
+                config.positiveInt("vendor-poller.retry.max-redeliveries", 4, 100),
+                config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
+                config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
         registry.bind("database", db);
         registry.bind("feeds", feeds);
@@ -78,6 +110,16 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind),
                 settings.outboxBatchSize(), settings.outboxMaxAttempts()));
         registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));
+    }
+
+    private static Account account(AccountConfig config, Database db, ConfigReader properties) {
+        Credentials credentials = switch (config.auth()) {
+            case AccountConfig.OAUTH2 -> new OAuth2Credentials(config.name(),
+                    OAuth2Settings.load(properties, AccountConfig.prefix(config.name())), new TokenStore(db.jdbc()), Clock.systemUTC());
+            default -> new BearerToken(config.token().orElseThrow());
+        };
+        return new Account(config, credentials, new Governor(config.name(), config.governor()),
+                Breakers.create(config.name(), config.breaker()));
     }
 
     static Optional<String> endpointFor(Feeds feeds, String feed, String kind) {

@@ -60,7 +60,7 @@ public final class ConfigReader {
         return optional(key).map(raw -> parseDuration(key, raw)).orElse(defaultValue);
     }
 
-    static Duration parseDuration(String key, String raw) {
+    public static Duration parseDuration(String key, String raw) {
         var m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(raw.trim());
         if (!m.matches()) {
             throw new ConfigException(key, "must be a duration with a unit (e.g. 500ms, 5s, 10m, 2h, 30d) but was '" + raw + "'");

@@ -13,12 +13,14 @@ import java.util.Optional;
  * @param rejectUri     Camel URI rejects are delivered to through the outbox (they are always kept in rejected_record)
  * @param deadLetterUri Camel URI dead letters are forwarded to (they are always kept in dead_letter)
  * @param maxLag        the feed reports DOWN when its newest ledgered version is older than this
+ * @param account       the vendor account whose credentials and request budget the feed uses (default: its own name)
+ * @param token         the feed's own bearer token, when it names no account
  */
 public record FeedConfig(
         String name,
         String type,
         URI baseUrl,
-        Secret token,
+        Optional<Secret> token,
         Schedule schedule,
         int pageSize,
         Optional<String> sinkUri,
@@ -26,7 +28,8 @@ public record FeedConfig(
         Optional<String> deadLetterUri,
         Map<String, TicketTier> tiers,
         Map<String, PaymentStatus> paymentStatuses,
-        Optional<java.time.Duration> maxLag) {
+        Optional<java.time.Duration> maxLag,
+        String account) {
 
     public String routeId() {
         return "poll-" + name;

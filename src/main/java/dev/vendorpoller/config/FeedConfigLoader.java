@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -54,7 +55,16 @@ public final class FeedConfigLoader {
             throw new ConfigException(p + "type", "has unknown feed type '" + type + "' (known: " + String.join(", ", TYPES) + ")");
         }
         URI baseUrl = url(p + "base-url");
-        Secret token = Secrets.register(config.required(p + "token"));
+        Optional<String> account = config.optional(p + "account");
+        if (account.isPresent() && !NAME.matcher(account.get()).matches()) {
+            throw new ConfigException(p + "account", "has account name '" + account.get() + "': use lower-case letters, digits and '-'");
+        }
+        if (account.isPresent() && config.optional(p + "token").isPresent()) {
+            throw new ConfigException(p + "token", "cannot be set when the feed names account '" + account.get()
+                    + "': set the credentials under vendor-poller.account." + account.get() + ".*");
+        }
+        // a feed with no account is its own account: its token may instead be set under vendor-poller.account.<feed>.*
+        Optional<Secret> token = config.optional(p + "token").map(Secrets::register);
         return new FeedConfig(
                 name,
                 type,
@@ -67,7 +77,8 @@ public final class FeedConfigLoader {
                 config.optional(p + "dead-letter-uri"),
                 tiers(p + "tiers"),
                 paymentStatuses(p + "payment-statuses"),
-                java.util.Optional.ofNullable(config.duration(p + "max-lag", null)));
+                Optional.ofNullable(config.duration(p + "max-lag", null)),
+                account.orElse(name));
     }
 
     private URI url(String key) {

@@ -49,12 +49,22 @@ public final class DeadLetters {
         String feed = exchange.getProperty("feed", String.class);
         var cursor = exchange.getProperty("cursor", dev.vendorpoller.cursor.Cursor.class);
         int attempts = Math.max(1, exchange.getProperty("pageAttempts", 1, Integer.class));
-        String payload = error instanceof VendorException v ? v.bodyExcerpt() : null;
+        String payload = vendorCause(error) instanceof VendorException v ? v.bodyExcerpt() : null;
         String cursorText = cursor == null ? null : cursor.value().orElse(null); // null: from the start of the data
-        long id = record(feed, DeadLetter.PAGE, null, cursorText, null, null, error, payload, attempts);
+        long id = record(feed, DeadLetter.PAGE, null, cursorText, null, null, vendorCause(error), payload, attempts);
         pageFailureListener.accept(feed);
         LOG.warn("feed={} page after cursor {} dead-lettered as #{} after {} attempt(s): {}", feed, cursorText, id,
                 attempts, Secrets.mask(String.valueOf(error)));
+    }
+
+    /** The classified vendor failure behind what a route caught (Camel and the circuit breaker wrap it), or the error. */
+    static Throwable vendorCause(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof VendorException) {
+                return t;
+            }
+        }
+        return error;
     }
 
     /** Called by the outbox drain when a message has used all its attempts; removes it from the outbox. */

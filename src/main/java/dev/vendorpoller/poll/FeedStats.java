@@ -25,7 +25,7 @@ public final class FeedStats {
         this.observer = observer;
     }
 
-    void request(int status, long nanos) {
+    public void request(int status, long nanos) {
         observer.request(status, nanos);
     }
 

@@ -3,6 +3,7 @@ package dev.vendorpoller.poll;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.account.VendorCalls;
 import dev.vendorpoller.contract.ContractResult;
 import dev.vendorpoller.contract.FieldError;
 import dev.vendorpoller.contract.RegistrationContract;
@@ -11,11 +12,8 @@ import dev.vendorpoller.cursor.CursorStore;
 import dev.vendorpoller.vendor.MalformedPageException;
 import dev.vendorpoller.vendor.Page;
 import dev.vendorpoller.vendor.PageRequest;
-import dev.vendorpoller.vendor.RetryableVendorException;
-import dev.vendorpoller.vendor.VendorRequestRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.camel.Exchange;
 
@@ -28,10 +26,12 @@ public final class PollSteps {
     public static final String CURSOR = "cursor";
     public static final String PAGE = "page";
     public static final String HAS_MORE = "hasMore";
-    public static final String REQUEST_URL = "requestUrl";
+    public static final String REQUEST_URL = VendorCalls.REQUEST_URL;
     public static final String PAGE_STARTED = "pageStartedNanos";
     /** Requests made for the current page so far (retries included); reset when a page commits. */
     public static final String PAGE_ATTEMPTS = "pageAttempts";
+
+    private static final org.slf4j.Logger DEFER_LOG = org.slf4j.LoggerFactory.getLogger("vendor-poller.poll");
 
     private final Feeds feeds;
     private final CursorStore cursors;
@@ -52,7 +52,7 @@ public final class PollSteps {
         exchange.setProperty(HAS_MORE, true);
     }
 
-    /** Headers and URL for the next page; the token exists only on this exchange, for this one call. */
+    /** URL and query for the next page, and the account to send it through (which adds the credentials). */
     public void prepareRequest(Exchange exchange) {
         Feed feed = feed(exchange);
         PageRequest request = feed.adapter().request(feed.config(), exchange.getProperty(CURSOR, Cursor.class));
@@ -61,26 +61,16 @@ public final class PollSteps {
         message.setHeader(Exchange.HTTP_METHOD, "GET");
         message.setHeader(Exchange.HTTP_QUERY, request.query());
         message.setHeader("Accept", "application/json");
-        message.setHeader("Authorization", "Bearer " + feed.config().token().reveal());
         exchange.setProperty(REQUEST_URL, request.url());
+        exchange.setProperty(VendorCalls.ACCOUNT, feed.config().account());
         exchange.setProperty(PAGE_STARTED, System.nanoTime());
         exchange.setProperty(PAGE_ATTEMPTS, exchange.getProperty(PAGE_ATTEMPTS, 0, Integer.class) + 1);
     }
 
-    /** Classifies the vendor's answer and parses a page; the body becomes the page's records for the split. */
+    /** Parses a 2xx page (routes/vendor-account.yaml classified the status); the body becomes the page's records. */
     public List<JsonNode> readPage(Exchange exchange) throws IOException {
         var message = exchange.getMessage();
-        message.removeHeader("Authorization");
-        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        feed(exchange).stats().request(status, System.nanoTime() - exchange.getProperty(PAGE_STARTED, System.nanoTime(), Long.class));
         String url = exchange.getProperty(REQUEST_URL, String.class);
-        if (status == 429 || status >= 500) {
-            throw new RetryableVendorException("vendor answered " + status + " for GET " + url, status, excerpt(message.getBody(String.class)));
-        }
-        if (status < 200 || status >= 300) {
-            throw new VendorRequestRejectedException("vendor refused GET " + url + " with " + status, status,
-                    excerpt(message.getBody(String.class)));
-        }
         JsonNode body;
         try (InputStream in = message.getBody(InputStream.class)) {
             body = in == null ? null : json.readTree(in);
@@ -93,6 +83,17 @@ public final class PollSteps {
         Page page = feed(exchange).adapter().page(body);
         exchange.setProperty(PAGE, page);
         return page.records();
+    }
+
+    /**
+     * The account's circuit breaker is open, or its budget would hold the next request longer than max-wait: end
+     * this run without a dead letter. Nothing was fetched and the cursor has not moved; the next run tries again.
+     */
+    public void deferRun(Exchange exchange) {
+        exchange.setProperty(HAS_MORE, false);
+        Throwable why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        DEFER_LOG.info("feed={} run deferred, cursor unchanged: {}", exchange.getProperty(FEED, String.class),
+                why == null ? "unknown" : why.getMessage());
     }
 
     /** One record through the contract. Never throws: whatever is wrong with a record rejects that record only. */
@@ -126,13 +127,5 @@ public final class PollSteps {
 
     private Feed feed(Exchange exchange) {
         return feeds.get(exchange.getProperty(FEED, String.class));
-    }
-
-    private static String excerpt(String body) {
-        if (body == null) {
-            return null;
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= 2000 ? body : new String(bytes, 0, 2000, StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,5 @@
 /**
- * Rate limits: what vendors say about their request budget ({@link dev.vendorpoller.ratelimit.RateLimitHeaders}).
- * The governor that spends a budget (issue 4) builds on this.
+ * Rate limits: what vendors say about their request budget ({@link dev.vendorpoller.ratelimit.RateLimitHeaders}) and
+ * the per-account {@link dev.vendorpoller.ratelimit.Governor} that spends it.
  */
 package dev.vendorpoller.ratelimit;

@@ -20,7 +20,15 @@ class FeedConfigLoaderTest {
             P + "schedule.interval", "30s"));
 
     private FeedConfig load() {
-        return new FeedConfigLoader(new ConfigReader(k -> Optional.ofNullable(props.get(k)))).load().get(0);
+        ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
+        var feeds = new FeedConfigLoader(reader).load();
+        new AccountConfigLoader(reader).loadFor(feeds);
+        return feeds.get(0);
+    }
+
+    private AccountConfig account(String name) {
+        ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
+        return new AccountConfigLoader(reader).loadFor(new FeedConfigLoader(reader).load()).get(name);
     }
 
     @Test
@@ -29,8 +37,9 @@ class FeedConfigLoaderTest {
         FeedConfig feed = load();
 
         assertThat(feed.baseUrl().toString()).isEqualTo("http://127.0.0.1:9000");
-        assertThat(feed.token().reveal()).isEqualTo("s3cr3t-token");
-        assertThat(feed.token().toString()).isEqualTo("****");
+        assertThat(feed.token().orElseThrow().reveal()).isEqualTo("s3cr3t-token");
+        assertThat(feed.token().orElseThrow().toString()).isEqualTo("****");
+        assertThat(feed.account()).isEqualTo("forms");
         assertThat(feed.toString()).doesNotContain("s3cr3t-token");
         assertThat(feed.schedule().interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(feed.schedule().quartzOptions()).isEqualTo("trigger.repeatInterval=30000&triggerStartDelay=500");
@@ -57,6 +66,49 @@ class FeedConfigLoaderTest {
     void should_name_the_missing_token() {
         props.remove(P + "token");
         assertFailsNaming(P + "token", "is required");
+    }
+
+    @Test
+    void should_share_an_account_and_read_its_budget_and_breaker() {
+        props.remove(P + "token");
+        props.put(P + "account", "eventbrite-main");
+        String a = "vendor-poller.account.eventbrite-main.";
+        props.put(a + "token", "acc0unt-token");
+        props.put(a + "limits", "10/1s, 300/1m");
+        props.put(a + "reserve", "5%");
+        props.put(a + "max-concurrent", "1");
+        props.put(a + "breaker.open-for", "1m");
+        props.put(a + "breaker.minimum-calls", "4");
+
+        AccountConfig account = account("eventbrite-main");
+
+        assertThat(account.token().orElseThrow().reveal()).isEqualTo("acc0unt-token");
+        assertThat(account.governor().tiers()).extracting(t -> t.limit() + "/" + t.window())
+                .containsExactly("10/PT1S", "300/PT1M");
+        assertThat(account.governor().reservePercent()).isEqualTo(5);
+        assertThat(account.governor().maxConcurrent()).isEqualTo(1);
+        assertThat(account.breaker().openFor()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(account.breaker().minimumCalls()).isEqualTo(4);
+        assertThat(account.toString()).doesNotContain("acc0unt-token");
+    }
+
+    @Test
+    void should_name_bad_account_settings() {
+        String a = "vendor-poller.account.forms.";
+        props.put(a + "limits", "10 per second");
+        assertFailsNaming(a + "limits", "REQUESTS/WINDOW");
+        props.put(a + "limits", "10/1s");
+        props.put(a + "reserve", "80%");
+        assertFailsNaming(a + "reserve", "from 0 to 50");
+        props.remove(a + "reserve");
+        props.put(a + "breaker.open-for", "30");
+        assertFailsNaming(a + "breaker.open-for", "with a unit");
+        props.remove(a + "breaker.open-for");
+        props.put(a + "auth", "kerberos");
+        assertFailsNaming(a + "auth", "bearer or oauth2");
+        props.remove(a + "auth");
+        props.put(P + "account", "shared");
+        assertFailsNaming(P + "token", "cannot be set");
     }
 
     @Test

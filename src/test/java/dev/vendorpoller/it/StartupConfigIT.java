@@ -163,8 +163,8 @@ class StartupConfigIT {
         List<String> lines = new ArrayList<>(ServiceProcess.CAMEL_BASE);
         lines.addAll(List.of(
                 "vendor-poller.db.url = jdbc:h2:file:" + tmp.resolve("db") + ";WRITE_DELAY=0",
-                "vendor-poller.retry.initial-delay-ms = 100",
-                "vendor-poller.retry.max-delay-ms = 1000",
+                "vendor-poller.retry.base-delay = 100ms",
+                "vendor-poller.retry.max-delay = 1s",
                 "vendor-poller.demo.enabled = false",
                 "vendor-poller.feeds = " + FEED,
                 P + "type = registration-api",

@@ -35,8 +35,8 @@ public final class PollerHarness implements AutoCloseable {
         props.put("vendor-poller.data-dir", dataDir.toString());
         props.put("vendor-poller.db.url", jdbcUrl());
         props.put("vendor-poller.retry.max-redeliveries", "3");
-        props.put("vendor-poller.retry.initial-delay-ms", "20");
-        props.put("vendor-poller.retry.max-delay-ms", "100");
+        props.put("vendor-poller.retry.base-delay", "20ms");
+        props.put("vendor-poller.retry.max-delay", "100ms");
         props.put("vendor-poller.outbox.poll-interval-ms", "100");
         props.put("vendor-poller.outbox.retry-delay", "50ms");
         props.put("camel.component.http.response-timeout", "1000");

@@ -16,9 +16,9 @@ public final class TestFeeds {
     }
 
     public static FeedConfig registrations(String name) {
-        return new FeedConfig(name, "registration-api", URI.create("http://127.0.0.1:1"), new Secret("t0ken-value"),
+        return new FeedConfig(name, "registration-api", URI.create("http://127.0.0.1:1"), Optional.of(new Secret("t0ken-value")),
                 new Schedule(Duration.ofSeconds(5), null), 100, Optional.empty(), Optional.empty(), Optional.empty(),
                 Map.of("ga-2026", TicketTier.GENERAL_ADMISSION, "vip-2026", TicketTier.VIP),
-                PaymentStatus.defaultSpellings(), Optional.empty());
+                PaymentStatus.defaultSpellings(), Optional.empty(), name);
     }
 }

@@ -1,0 +1,148 @@
+package dev.vendorpoller.account;
+
+import dev.vendorpoller.auth.Credentials;
+import dev.vendorpoller.auth.CredentialsUnavailableException;
+import dev.vendorpoller.config.Secret;
+import dev.vendorpoller.ratelimit.Governor;
+import dev.vendorpoller.vendor.CredentialsRefreshedException;
+import dev.vendorpoller.vendor.RateLimitedException;
+import dev.vendorpoller.vendor.RetryableVendorException;
+import dev.vendorpoller.vendor.VendorRequestRejectedException;
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The steps of routes/vendor-account.yaml that are logic rather than flow: every request to a vendor account, from
+ * any feed or sink, passes them in order. The caller sets the exchange properties {@link #ACCOUNT} and
+ * {@link #REQUEST_URL}, plus the request's method, query and body.
+ */
+public final class VendorCalls {
+    public static final String ACCOUNT = "account";
+    public static final String REQUEST_URL = "requestUrl";
+    private static final String PERMIT = "governorPermit";
+    private static final String SENT_AUTH = "sentAuthorization";
+    private static final String SENT_AT = "requestSentNanos";
+    /** Set once a 401 led to new credentials; a second 401 for the same request is then final. */
+    public static final String CREDENTIALS_REFRESHED = "credentialsRefreshed";
+
+    private final Accounts accounts;
+    private volatile RequestObserver observer = (exchange, status, nanos) -> { };
+
+    /** Sees every request that got an answer: its HTTP status and how long it took. */
+    public interface RequestObserver {
+        void request(Exchange exchange, int status, long nanos);
+    }
+
+    public VendorCalls(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    public void observeRequests(RequestObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Requests per second for the Throttle EIP: the account's configured pace. */
+    public int throttleLimit(String account) {
+        return accounts.get(account).governor().throttleLimit();
+    }
+
+    /** Waits until the account's budget and concurrency cap allow one more request. */
+    public void acquire(Exchange exchange) throws InterruptedException {
+        exchange.setProperty(PERMIT, account(exchange).governor().acquire());
+    }
+
+    /** The Authorization header for this one request; the value lives only on this exchange. */
+    public void authorize(Exchange exchange) {
+        String authorization = credentials(exchange, Credentials::authorization);
+        exchange.getMessage().setHeader("Authorization", authorization);
+        exchange.setProperty(SENT_AUTH, new Secret(authorization)); // a Secret prints as ****
+        exchange.setProperty(SENT_AT, System.nanoTime());
+    }
+
+    /** What the vendor said about its budget goes to the governor at once; the concurrency slot is freed. */
+    public void observe(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.removeHeader("Authorization");
+        int status = status(exchange);
+        account(exchange).governor().observe(status, message.getHeaders());
+        release(exchange);
+        observer.request(exchange, status, System.nanoTime() - exchange.getProperty(SENT_AT, System.nanoTime(), Long.class));
+    }
+
+    /** Inside the circuit breaker: a 5xx is an outage and must count as a failed call. */
+    public void failOnServerError(Exchange exchange) {
+        int status = status(exchange);
+        if (status >= 500) {
+            throw new RetryableVendorException("vendor answered " + status + " for " + describe(exchange), status, excerpt(exchange));
+        }
+    }
+
+    /**
+     * Outside the breaker: 429 → retried after the wait the governor now imposes; 401 → new credentials once, then
+     * dead letter; any other non-2xx → dead letter at once (the same request would fail the same way).
+     */
+    public void classify(Exchange exchange) {
+        int status = status(exchange);
+        Secret sent = exchange.getProperty(SENT_AUTH, Secret.class);
+        exchange.removeProperty(SENT_AUTH);
+        if (status >= 200 && status < 300) {
+            exchange.removeProperty(CREDENTIALS_REFRESHED);
+            return;
+        }
+        String what = describe(exchange);
+        if (status == 429) {
+            throw new RateLimitedException("vendor answered 429 for " + what, excerpt(exchange));
+        }
+        if (status == 401 && !exchange.getProperty(CREDENTIALS_REFRESHED, false, Boolean.class)
+                && sent != null && credentials(exchange, c -> c.refreshAfterUnauthorized(sent.reveal()))) {
+            exchange.setProperty(CREDENTIALS_REFRESHED, true);
+            throw new CredentialsRefreshedException("vendor answered 401 for " + what + "; retrying once with refreshed credentials");
+        }
+        throw new VendorRequestRejectedException("vendor refused " + what + " with " + status
+                + (status == 401 ? " (" + account(exchange).credentials().describe() + ")" : ""), status, excerpt(exchange));
+    }
+
+    /** Frees the concurrency slot if the call ended without an answer (timeout, reset, breaker open). Idempotent. */
+    public void release(Exchange exchange) {
+        Governor.Permit permit = exchange.getProperty(PERMIT, Governor.Permit.class);
+        if (permit != null) {
+            permit.release();
+            exchange.removeProperty(PERMIT);
+        }
+    }
+
+    /** A token endpoint that is down is retried like a vendor 5xx; a refused grant is dead-lettered at once. */
+    private <T> T credentials(Exchange exchange, java.util.function.Function<Credentials, T> call) {
+        try {
+            return call.apply(account(exchange).credentials());
+        } catch (CredentialsUnavailableException e) {
+            if (e.retryable()) {
+                throw new RetryableVendorException(e.getMessage(), 0, null);
+            }
+            throw new VendorRequestRejectedException(e.getMessage(), 401, null);
+        }
+    }
+
+    private Account account(Exchange exchange) {
+        return accounts.get(exchange.getProperty(ACCOUNT, String.class));
+    }
+
+    private static int status(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+    }
+
+    private static String describe(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "GET", String.class) + " "
+                + exchange.getProperty(REQUEST_URL, String.class) + " (account " + exchange.getProperty(ACCOUNT, String.class) + ")";
+    }
+
+    private static String excerpt(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 2000 ? body : new String(bytes, 0, 2000, StandardCharsets.UTF_8);
+    }
+}

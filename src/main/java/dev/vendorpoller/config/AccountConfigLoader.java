@@ -1,0 +1,105 @@
+package dev.vendorpoller.config;
+
+import dev.vendorpoller.ratelimit.BreakerSettings;
+import dev.vendorpoller.ratelimit.GovernorSettings;
+import dev.vendorpoller.ratelimit.RateTier;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads one account's block ({@code vendor-poller.account.<name>.*}), failing at start-up on the first bad property. */
+public final class AccountConfigLoader {
+    private final ConfigReader config;
+
+    public AccountConfigLoader(ConfigReader config) {
+        this.config = config;
+    }
+
+    /** The accounts the feeds use, in order of first use, keyed by name. */
+    public Map<String, AccountConfig> loadFor(List<FeedConfig> feeds) {
+        Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+        for (FeedConfig feed : feeds) {
+            if (!accounts.containsKey(feed.account())) {
+                // only a feed that names no account has a token of its own, and its account has its name
+                FeedConfig owner = feeds.stream().filter(f -> f.name().equals(feed.account()) && f.token().isPresent())
+                        .findFirst().orElse(feed);
+                accounts.put(feed.account(), load(feed.account(), owner.token(), FeedConfigLoader.prefix(owner.name()) + "token"));
+            }
+        }
+        return accounts;
+    }
+
+    /**
+     * @param feedToken the token of a feed that names no account (it is then its own account); empty otherwise
+     * @param tokenKey  the property that token came from, for error messages
+     */
+    public AccountConfig load(String name, Optional<Secret> feedToken, String tokenKey) {
+        String p = AccountConfig.prefix(name);
+        String auth = config.string(p + "auth", AccountConfig.BEARER);
+        Optional<Secret> token = Optional.empty();
+        switch (auth) {
+            case AccountConfig.BEARER -> token = Optional.of(feedToken.orElseGet(() -> {
+                if (config.optional(p + "token").isEmpty()) {
+                    throw new ConfigException(tokenKey != null ? tokenKey : p + "token", "is required but not set");
+                }
+                return Secrets.register(config.required(p + "token"));
+            }));
+            case AccountConfig.OAUTH2 -> {
+                if (feedToken.isPresent()) {
+                    throw new ConfigException(tokenKey, "cannot be set: account '" + name + "' authenticates with oauth2");
+                }
+            }
+            default -> throw new ConfigException(p + "auth", "must be bearer or oauth2 but was '" + auth + "'");
+        }
+        return new AccountConfig(name, auth, token, governor(p), breaker(p));
+    }
+
+    private GovernorSettings governor(String p) {
+        GovernorSettings d = GovernorSettings.unlimited();
+        return new GovernorSettings(
+                RateTier.parseAll(p + "limits", config.optional(p + "limits").orElse("")),
+                percent(p + "reserve", 0, 50),
+                config.positiveInt(p + "max-concurrent", 8, 1000),
+                positive(p + "max-wait", Duration.ofMinutes(2)),
+                config.bool(p + "learn-limits", d.learnLimits()));
+    }
+
+    private BreakerSettings breaker(String p) {
+        BreakerSettings d = BreakerSettings.defaults();
+        String b = p + "breaker.";
+        int window = config.positiveInt(b + "window", d.windowCalls(), 10_000);
+        int minimum = config.positiveInt(b + "minimum-calls", Math.min(d.minimumCalls(), window), 10_000);
+        if (minimum > window) {
+            throw new ConfigException(b + "minimum-calls", "must not exceed " + b + "window (" + window + ") but was " + minimum);
+        }
+        return new BreakerSettings(percent(b + "failure-rate", d.failureRatePercent(), 100), minimum, window,
+                positive(b + "open-for", d.openFor()), config.positiveInt(b + "probes", d.probes(), 100));
+    }
+
+    /** {@code 5} or {@code 5%}. */
+    private int percent(String key, int defaultValue, int max) {
+        String raw = config.optional(key).map(v -> v.endsWith("%") ? v.substring(0, v.length() - 1).trim() : v).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < 0 || value > max) {
+                throw new ConfigException(key, "must be a percentage from 0 to " + max + " but was " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "must be a whole percentage (e.g. 5%) but was '" + raw + "'");
+        }
+    }
+
+    private Duration positive(String key, Duration defaultValue) {
+        Duration value = config.duration(key, defaultValue);
+        if (value.isZero()) {
+            throw new ConfigException(key, "must be longer than zero");
+        }
+        return value;
+    }
+}

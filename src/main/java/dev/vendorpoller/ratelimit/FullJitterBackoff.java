@@ -1,0 +1,32 @@
+package dev.vendorpoller.ratelimit;
+
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+
+/**
+ * Camel's redelivery policy with truncated exponential backoff and full jitter: retry n waits a uniformly random
+ * time in [0, min(cap, base * 2^(n-1))]. Full jitter spreads the retries of many feeds after a shared outage, where
+ * Camel's own collision avoidance only varies each delay by a fraction around the same exponential curve.
+ */
+public final class FullJitterBackoff extends RedeliveryPolicy {
+
+    public FullJitterBackoff(int maximumRedeliveries, long baseMillis, long capMillis) {
+        setMaximumRedeliveries(maximumRedeliveries);
+        setRedeliveryDelay(baseMillis);
+        setMaximumRedeliveryDelay(capMillis);
+        setRetryAttemptedLogLevel(LoggingLevel.WARN);
+        setLogRetryStackTrace(false);
+        setLogExhausted(false);
+    }
+
+    @Override
+    public long calculateRedeliveryDelay(long previousDelay, int redeliveryCounter) {
+        return jitteredDelay(redeliveryCounter, getRedeliveryDelay(), getMaximumRedeliveryDelay());
+    }
+
+    static long jitteredDelay(int attempt, long base, long cap) {
+        double ceiling = Math.min(cap, base * Math.pow(2, Math.max(0, attempt - 1)));
+        return (long) (ThreadLocalRandom.current().nextDouble() * ceiling);
+    }
+}

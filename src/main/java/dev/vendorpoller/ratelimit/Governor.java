@@ -1,0 +1,289 @@
+package dev.vendorpoller.ratelimit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spends one vendor account's request budget for every feed and sink on it. Before each request it waits for the
+ * latest of: a Retry-After the vendor imposed, the vendor-stated window when its remaining count is down to the
+ * reserve, each configured tier's sliding window, the pace it learned from unexplained 429s, and a free slot under the
+ * concurrency cap. After each response it reads what the vendor said ({@link RateLimitHeaders}) and adapts at once.
+ * <p>
+ * The steady per-second pace of the configured tiers is also applied in the route by Camel's Throttle EIP
+ * ({@link #throttleLimit()}); this class is for what the Throttle EIP cannot do (README "Rate limits and resilience").
+ */
+public final class Governor {
+    private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.governor");
+    /** Longest single sleep, so a change (a response, a shutdown) is seen soon. */
+    private static final long MAX_NAP_MILLIS = 200;
+    /** After an unexplained 429 the pace drops to this share of what the vendor accepted in the last second. */
+    private static final double DECREASE = 0.9;
+    /** The learned pace may rise to 95 % of the pace that was refused, plus 5 % per PROBE_EVERY clean requests. */
+    private static final double SETTLE = 0.95;
+    private static final long PROBE_EVERY = 300;
+
+    private final String account;
+    private final GovernorSettings settings;
+    private final Semaphore slots;
+    private final List<RateTier> tiers;
+    private final ArrayDeque<Long>[] sentPerTier;
+    private final ArrayDeque<Long> sentLastSecond = new ArrayDeque<>();
+
+    // What the vendor said, from the newest response that said it. -1: not stated.
+    private long statedLimit = -1;
+    private long statedRemaining = -1;
+    private long statedResetAt;
+    private long blockedUntil;
+    // The undocumented limit learned from 429s, in requests per second (infinite: none learned).
+    private double learnedRate = Double.POSITIVE_INFINITY;
+    private double refusedRate = Double.POSITIVE_INFINITY;
+    private long cleanSinceRefusal;
+    private long lastSend;
+
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private volatile WaitObserver waitObserver = (reason, millis) -> { };
+
+    /** Told how long each request waited for budget and why (the reason that held it last). */
+    public interface WaitObserver {
+        void waited(String reason, long millis);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Governor(String account, GovernorSettings settings) {
+        this.account = account;
+        this.settings = settings;
+        this.slots = new Semaphore(settings.maxConcurrent(), true);
+        this.tiers = settings.tiers();
+        this.sentPerTier = new ArrayDeque[tiers.size()];
+        for (int i = 0; i < tiers.size(); i++) {
+            sentPerTier[i] = new ArrayDeque<>();
+        }
+    }
+
+    public void observeWaits(WaitObserver observer) {
+        this.waitObserver = observer;
+    }
+
+    /**
+     * Blocks until the account may send one request, and counts it as sent. The permit holds a slot under the
+     * concurrency cap until {@link Permit#release()}.
+     *
+     * @throws BudgetWaitTooLongException when the wait would exceed the account's max-wait (nothing was sent)
+     */
+    public Permit acquire() throws InterruptedException {
+        long start = System.currentTimeMillis();
+        long deadline = start + settings.maxWait().toMillis();
+        if (!slots.tryAcquire(settings.maxWait().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new BudgetWaitTooLongException(account, "concurrency cap", settings.maxWait());
+        }
+        String reason = "concurrency cap";
+        boolean granted = false;
+        try {
+            while (true) {
+                long now = System.currentTimeMillis();
+                Wait wait;
+                synchronized (this) {
+                    wait = nextSlot(now);
+                    if (wait.millis() <= 0) {
+                        sent(now);
+                        granted = true;
+                        long waited = now - start;
+                        if (waited > 0) {
+                            waitObserver.waited(reason, waited);
+                        }
+                        return new Permit();
+                    }
+                }
+                reason = wait.reason();
+                if (now + wait.millis() > deadline) {
+                    throw new BudgetWaitTooLongException(account, wait.reason(), Duration.ofMillis(wait.millis()));
+                }
+                Thread.sleep(Math.min(wait.millis(), MAX_NAP_MILLIS));
+            }
+        } finally {
+            if (!granted) {
+                slots.release();
+            }
+        }
+    }
+
+    /** Reads what the vendor said in a response: its budget headers, Retry-After, and a 429 nothing known explains. */
+    public void observe(int status, Map<String, ?> headers) {
+        long now = System.currentTimeMillis();
+        VendorBudget said = RateLimitHeaders.parse(headers, Instant.ofEpochMilli(now));
+        synchronized (this) {
+            said.limit().ifPresent(limit -> statedLimit = limit);
+            if (said.remaining().isPresent()) {
+                long remaining = said.remaining().get();
+                long reset = said.reset().map(Instant::toEpochMilli)
+                        .orElseGet(() -> now + said.window().orElse(Duration.ofSeconds(1)).toMillis());
+                // responses to concurrent requests arrive out of order: within one window the lowest count is the truth
+                statedRemaining = reset == statedResetAt && statedRemaining >= 0 ? Math.min(statedRemaining, remaining) : remaining;
+                statedResetAt = reset;
+            }
+            if (status == 429) {
+                rateLimited.incrementAndGet();
+                boolean explained = said.remaining().map(r -> r == 0).orElse(false) || configuredTierFull(now);
+                long until = said.retryAfter().map(d -> now + d.toMillis())
+                        .orElse(statedRemaining == 0 && statedResetAt > now ? statedResetAt : now + 1000);
+                blockedUntil = Math.max(blockedUntil, until);
+                if (!explained && settings.learnLimits()) {
+                    learnFromRefusal(now);
+                }
+            } else if (status >= 200 && status < 300) {
+                creepUp();
+            }
+        }
+    }
+
+    /**
+     * Requests per second the Throttle EIP lets through: the tightest configured tier, reserve applied (at least 1).
+     * An account with no configured tier has no throttle in its route (the EIP would hold a permit per request).
+     */
+    public int throttleLimit() {
+        double perSecond = tiers.stream()
+                .mapToDouble(t -> settings.usable(t.limit()) * 1000.0 / t.window().toMillis()).min().orElse(10_000);
+        return (int) Math.max(1, Math.min(10_000, Math.floor(perSecond)));
+    }
+
+    private Wait nextSlot(long now) {
+        Wait wait = Wait.NONE;
+        if (blockedUntil > now) {
+            wait = wait.max(blockedUntil - now, "retry-after");
+        }
+        if (statedResetAt <= now && statedRemaining >= 0) {
+            statedRemaining = -1; // a new window: unknown until the next response says
+        }
+        if (statedRemaining >= 0 && statedRemaining <= (statedLimit > 0 ? settings.reserved(statedLimit) : 0)) {
+            wait = wait.max(statedResetAt - now, "vendor budget");
+        }
+        for (int i = 0; i < tiers.size(); i++) {
+            ArrayDeque<Long> sent = sentPerTier[i];
+            long windowMillis = tiers.get(i).window().toMillis();
+            while (!sent.isEmpty() && sent.peekFirst() <= now - windowMillis) {
+                sent.pollFirst();
+            }
+            if (sent.size() >= settings.usable(tiers.get(i).limit())) {
+                wait = wait.max(sent.peekFirst() + windowMillis - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
+            }
+        }
+        if (Double.isFinite(learnedRate) && lastSend > 0) {
+            wait = wait.max(lastSend + (long) Math.ceil(1000 / learnedRate) - now, "learned limit");
+        }
+        return wait;
+    }
+
+    private void sent(long now) {
+        for (ArrayDeque<Long> sent : sentPerTier) {
+            sent.addLast(now);
+        }
+        sentLastSecond.addLast(now);
+        while (sentLastSecond.peekFirst() <= now - 1000) {
+            sentLastSecond.pollFirst();
+        }
+        if (statedRemaining > 0) {
+            statedRemaining--;
+        }
+        lastSend = now;
+        requests.incrementAndGet();
+    }
+
+    private boolean configuredTierFull(long now) {
+        for (int i = 0; i < tiers.size(); i++) {
+            long windowMillis = tiers.get(i).window().toMillis();
+            if (sentPerTier[i].stream().filter(t -> t > now - windowMillis).count() >= tiers.get(i).limit()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Multiplicative decrease below what the vendor accepted in the last second (the refused request excluded). */
+    private void learnFromRefusal(long now) {
+        long accepted = Math.max(1, sentLastSecond.stream().filter(t -> t > now - 1000).count() - 1);
+        refusedRate = Math.min(refusedRate, accepted);
+        learnedRate = Math.max(0.1, Math.min(learnedRate, accepted) * DECREASE);
+        cleanSinceRefusal = 0;
+        LOG.warn("account={} got a 429 that no known limit explains: pacing at {}/s (it accepted {} in the last second)",
+                account, String.format("%.2f", learnedRate), accepted);
+    }
+
+    /** Additive increase: back to just under the refused pace, then probing 5 % higher every PROBE_EVERY clean requests. */
+    private void creepUp() {
+        if (!Double.isFinite(learnedRate)) {
+            return;
+        }
+        cleanSinceRefusal++;
+        double cap = refusedRate * (SETTLE + 0.05 * (cleanSinceRefusal / PROBE_EVERY));
+        learnedRate = Math.min(cap, learnedRate + refusedRate * 0.005);
+        if (learnedRate > refusedRate * 2) {
+            LOG.info("account={}: no 429 for {} requests, forgetting the learned limit", account, cleanSinceRefusal);
+            learnedRate = Double.POSITIVE_INFINITY;
+            refusedRate = Double.POSITIVE_INFINITY;
+        }
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public GovernorSettings settings() {
+        return settings;
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    public long rateLimited() {
+        return rateLimited.get();
+    }
+
+    /** What the vendor last said was left in its window (-1: not stated, or the window has passed). */
+    public synchronized long statedRemaining() {
+        return statedResetAt > System.currentTimeMillis() ? statedRemaining : -1;
+    }
+
+    public synchronized long statedLimit() {
+        return statedLimit;
+    }
+
+    /** The pace learned from unexplained 429s in requests per second, or +Infinity when none is learned. */
+    public synchronized double learnedRate() {
+        return learnedRate;
+    }
+
+    /** Requests in flight now. */
+    public int inFlight() {
+        return settings.maxConcurrent() - slots.availablePermits();
+    }
+
+    /** One granted request: holds a slot under the concurrency cap until released (idempotent). */
+    public final class Permit {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        }
+    }
+
+    private record Wait(long millis, String reason) {
+        static final Wait NONE = new Wait(0, null);
+
+        Wait max(long otherMillis, String otherReason) {
+            return otherMillis > millis ? new Wait(otherMillis, otherReason) : this;
+        }
+    }
+}
