@@ -30,6 +30,11 @@ public final class Governor {
     /** The learned pace may rise to 95 % of the pace that was refused, plus 5 % per PROBE_EVERY clean requests. */
     private static final double SETTLE = 0.95;
     private static final long PROBE_EVERY = 300;
+    /**
+     * Margin past a window's end before its budget is spent again: requests sent at the edge of a window can arrive in
+     * it when network latency varies, and the vendor counts arrivals, not sends.
+     */
+    static final long EDGE_MILLIS = 50;
 
     private final String account;
     private final GovernorSettings settings;
@@ -161,20 +166,20 @@ public final class Governor {
         if (blockedUntil > now) {
             wait = wait.max(blockedUntil - now, "retry-after");
         }
-        if (statedResetAt <= now && statedRemaining >= 0) {
+        if (statedResetAt + EDGE_MILLIS <= now && statedRemaining >= 0) {
             statedRemaining = -1; // a new window: unknown until the next response says
         }
         if (statedRemaining >= 0 && statedRemaining <= (statedLimit > 0 ? settings.reserved(statedLimit) : 0)) {
-            wait = wait.max(statedResetAt - now, "vendor budget");
+            wait = wait.max(statedResetAt + EDGE_MILLIS - now, "vendor budget");
         }
         for (int i = 0; i < tiers.size(); i++) {
             ArrayDeque<Long> sent = sentPerTier[i];
             long windowMillis = tiers.get(i).window().toMillis();
-            while (!sent.isEmpty() && sent.peekFirst() <= now - windowMillis) {
+            while (!sent.isEmpty() && sent.peekFirst() + windowMillis + EDGE_MILLIS <= now) {
                 sent.pollFirst();
             }
             if (sent.size() >= settings.usable(tiers.get(i).limit())) {
-                wait = wait.max(sent.peekFirst() + windowMillis - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
+                wait = wait.max(sent.peekFirst() + windowMillis + EDGE_MILLIS - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
             }
         }
         if (Double.isFinite(learnedRate) && lastSend > 0) {

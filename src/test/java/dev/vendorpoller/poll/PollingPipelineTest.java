@@ -10,6 +10,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.vendorpoller.support.VendorPages.rec;
+import static dev.vendorpoller.support.VendorPages.page;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -47,15 +49,7 @@ class PollingPipelineTest {
         vendor.stop();
     }
 
-    static String rec(String id, String email, String updatedAt) {
-        return "{\"id\":\"" + id + "\",\"email\":\"" + email + "\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\","
-                + "\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"" + updatedAt + "\",\"metadata\":{\"k\":\"" + id + "\"}}";
-    }
 
-    static String page(String next, boolean hasMore, String... records) {
-        return "{\"data\":[" + String.join(",", records) + "],\"next_cursor\":" + (next == null ? "null" : "\"" + next + "\"")
-                + ",\"has_more\":" + hasMore + "}";
-    }
 
     MappingBuilder pageAt(String cursor) {
         var m = get(urlPathEqualTo("/registrations")).withQueryParam("limit", equalTo("2"));

@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.vendorpoller.support.VendorPages.rec;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
@@ -75,10 +76,6 @@ class PostgresPortabilityTest {
         }
     }
 
-    static String rec(String id, String email, String updatedAt) {
-        return "{\"id\":\"" + id + "\",\"email\":\"" + email + "\",\"ticket_sku\":\"VIP-2026\",\"payment_status\":\"paid\","
-                + "\"created_at\":\"2026-01-01T00:00:00+01:00\",\"updated_at\":\"" + updatedAt + "\",\"metadata\":{\"k\":1}}";
-    }
 
     @Test
     void should_run_the_whole_page_transaction_on_postgresql_and_resume_after_a_restart() throws Exception {

@@ -60,7 +60,10 @@ public final class PollerHarness implements AutoCloseable {
         return this;
     }
 
-    /** Adds a registration-api feed polling {@code baseUrl} every 200 ms; extra keys are relative to the feed. */
+    /**
+     * Adds a registration-api feed polling {@code baseUrl} every 200 ms with its own token; extra keys are relative to
+     * the feed ({@code "account", "acme"} makes it use a shared account instead).
+     */
     public PollerHarness feed(String name, String baseUrl, String... extra) {
         String p = "vendor-poller.feed." + name + ".";
         String feeds = props.get("vendor-poller.feeds");
@@ -75,6 +78,17 @@ public final class PollerHarness implements AutoCloseable {
         props.put(p + "tiers", "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP");
         for (int i = 0; i + 1 < extra.length; i += 2) {
             props.put(p + extra[i], extra[i + 1]);
+        }
+        if (props.containsKey(p + "account")) {
+            props.remove(p + "token"); // credentials then belong to the shared account
+        }
+        return this;
+    }
+
+    /** Sets {@code vendor-poller.account.<account>.<key>} for each key/value pair. */
+    public PollerHarness account(String account, String... keyValues) {
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            props.put("vendor-poller.account." + account + "." + keyValues[i], keyValues[i + 1]);
         }
         return this;
     }
