@@ -65,8 +65,12 @@ public final class PollerConfiguration implements CamelConfiguration {
         context.addService(new Closer(db));
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
+        for (Account account : accounts.all()) {
+            context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
+        }
         Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, VendorAdapters.forType(f.type()),
-                new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()))).toList());
+                new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()), accounts.get(f.account()))).toList());
         for (Feed feed : feeds.all()) {
             context.addService(feed.idempotency());
         }
@@ -77,10 +81,6 @@ public final class PollerConfiguration implements CamelConfiguration {
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(java.time.Instant.now()));
 
         Registry registry = context.getRegistry();
-        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
-        for (Account account : accounts.all()) {
-            registry.bind(Account.breakerBean(account.name()), account.breaker());
-        }
         VendorCalls vendorCalls = new VendorCalls(accounts);
         vendorCalls.observeRequests((exchange, status, nanos) -> {
             String feed = exchange.getProperty(PollSteps.FEED, String.class);

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
- * Readiness of one feed: DOWN when its last page failed after the retries (until a page commits again), or when the
- * newest ledgered version is older than the feed's {@code max-lag}. Not a liveness check: restarting the service
+ * Readiness of one feed: DOWN while its account's circuit breaker is open, when its last page failed after the retries
+ * (until a page commits again), or when the newest ledgered version is older than the feed's {@code max-lag}. Not a liveness check: restarting the service
  * fixes neither a vendor outage nor a quiet vendor.
  */
 public final class FeedHealthCheck extends ReadinessCheck {
@@ -24,6 +24,13 @@ public final class FeedHealthCheck extends ReadinessCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("feed", feed.name());
+        var breaker = feed.account().breaker().getState();
+        builder.detail("breaker", breaker.name());
+        if (breaker == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN
+                || breaker == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN) {
+            builder.message("the circuit breaker of account " + feed.account().name() + " is open").down();
+            return;
+        }
         Instant failed = feed.stats().lastFailure();
         Instant committed = feed.stats().lastCommit();
         if (failed != null && (committed == null || failed.isAfter(committed))) {

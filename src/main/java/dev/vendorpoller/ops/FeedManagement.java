@@ -101,6 +101,27 @@ public final class FeedManagement {
         return feed.stats().rejected();
     }
 
+    @ManagedAttribute(description = "The vendor account the feed's requests go through (shared budget and breaker)")
+    public String getAccount() {
+        return feed.account().name();
+    }
+
+    @ManagedAttribute(description = "Requests left in the account's current window (vendor-stated, else configured; -1: unknown)")
+    public long getBudgetRemaining() {
+        return feed.account().governor().budgetRemaining();
+    }
+
+    @ManagedAttribute(description = "The account's circuit breaker: CLOSED, OPEN or HALF_OPEN")
+    public String getBreakerState() {
+        return feed.account().breaker().getState().name();
+    }
+
+    @ManagedAttribute(description = "Requests per second learned from 429s no known limit explains (-1: none learned)")
+    public double getLearnedRateLimit() {
+        double rate = feed.account().governor().learnedRate();
+        return Double.isFinite(rate) ? rate : -1;
+    }
+
     @ManagedAttribute(description = "Rejects stored and not replayed")
     public long getRejectsStored() {
         return facts.storedRejects(feed.name());

@@ -73,6 +73,9 @@ public final class OperationsInstaller extends MainListenerSupport {
             register(context, health, new DatabaseHealthCheck(db.jdbc()));
         }
         FeedFacts facts = new FeedFacts(db.jdbc());
+        if (meters != null) {
+            feeds.all().stream().map(Feed::account).distinct().forEach(account -> AccountMetrics.bind(account, meters));
+        }
         for (Feed feed : feeds.all()) {
             if (meters != null) {
                 FeedMetrics.bind(feed, meters, facts);

@@ -105,9 +105,14 @@ public final class StatusPage implements AutoCloseable {
                     .put("rejects_stored", facts.storedRejects(feed.name()))
                     .put("dead_letters", facts.openDeadLetters(feed.name()))
                     .put("outbox_depth", facts.outboxDepth(feed.name()));
-            // The rate-limit governor and circuit breaker do not exist yet: shown as not available, never invented.
-            f.putNull("budget_remaining");
-            f.putNull("breaker");
+            long budget = feed.account().governor().budgetRemaining();
+            f.put("account", feed.account().name());
+            if (budget >= 0) {
+                f.put("budget_remaining", budget);
+            } else {
+                f.putNull("budget_remaining"); // neither stated by the vendor nor configured: shown as n/a, never invented
+            }
+            f.put("breaker", feed.account().breaker().getState().name());
         }
         return out;
     }

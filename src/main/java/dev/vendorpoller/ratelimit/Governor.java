@@ -259,6 +259,25 @@ public final class Governor {
         return statedResetAt > System.currentTimeMillis() ? statedRemaining : -1;
     }
 
+    /**
+     * Requests the account may still send in its current window: what the vendor stated if it did, else the least
+     * left in any configured tier (reserve taken off), else -1 (unknown: no limit stated or configured).
+     */
+    public synchronized long budgetRemaining() {
+        long now = System.currentTimeMillis();
+        if (statedRemaining >= 0 && statedResetAt + EDGE_MILLIS > now) {
+            return Math.max(0, statedRemaining - (statedLimit > 0 ? settings.reserved(statedLimit) : 0));
+        }
+        long least = -1;
+        for (int i = 0; i < tiers.size(); i++) {
+            long windowMillis = tiers.get(i).window().toMillis();
+            long used = sentPerTier[i].stream().filter(t -> t + windowMillis + EDGE_MILLIS > now).count();
+            long left = Math.max(0, settings.usable(tiers.get(i).limit()) - used);
+            least = least < 0 ? left : Math.min(least, left);
+        }
+        return least;
+    }
+
     public synchronized long statedLimit() {
         return statedLimit;
     }

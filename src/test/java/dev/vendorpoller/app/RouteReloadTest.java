@@ -24,7 +24,7 @@ class RouteReloadTest {
     static final String BEGIN = "          - bean:\n              ref: pollSteps\n              method: begin";
     static final String TAG_RUN = "          - setProperty:\n              name: flowVersion\n              expression:\n"
             + "                constant:\n                  expression: \"v2\"\n";
-    static final String FETCH = "        - toD:\n            uri: \"${exchangeProperty.requestUrl}";
+    static final String FETCH = "        - toD:\n            uri: \"direct:account-${exchangeProperty.account}";
     static final String SEND_TAG = "        - setHeader:\n            name: X-Flow-Version\n            expression:\n"
             + "              simple:\n                expression: \"${exchangeProperty.flowVersion}\"\n";
     WireMockServer vendor;
@@ -37,7 +37,7 @@ class RouteReloadTest {
         vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson("{\"data\":[],\"next_cursor\":\"c1\",\"has_more\":false}")));
         routes = Files.createTempDirectory("routes");
-        for (String file : new String[] {"poll-feed.yaml", "errors.yaml", "outbox-drain.yaml"}) {
+        for (String file : new String[] {"poll-feed.yaml", "vendor-account.yaml", "errors.yaml", "outbox-drain.yaml"}) {
             Files.copy(Path.of("routes", file), routes.resolve(file));
         }
         // the same keys as config/application-dev.properties, pointed at a copy of routes/

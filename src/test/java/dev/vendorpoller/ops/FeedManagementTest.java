@@ -135,6 +135,9 @@ class FeedManagementTest {
         assertThat(attr("DeadLettered")).isEqualTo(0L);
         assertThat((Long) attr("LagSeconds")).isGreaterThan(0L);
         assertThat((String) attr("LastSuccessfulPoll")).isNotEmpty();
+        assertThat(attr("Account")).isEqualTo("forms");
+        assertThat(attr("BreakerState")).isEqualTo("CLOSED");
+        assertThat(attr("BudgetRemaining")).as("nothing stated or configured").isEqualTo(-1L);
         assertThat(jmx.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"poll-forms\",*"), null))
                 .as("Camel's own route MBean, named for the feed").hasSize(1);
 

@@ -90,7 +90,11 @@ class ObservabilityTest {
                 .contains("vendor_poller_rejects_stored{feed=\"forms\"} 1.0")
                 .contains("vendor_poller_outbox_depth{feed=\"forms\"} 0.0")
                 .contains("vendor_poller_dead_letters{feed=\"forms\"}")
-                .containsPattern("vendor_poller_lag_seconds\\{feed=\"forms\"} [0-9.E]+");
+                .containsPattern("vendor_poller_lag_seconds\\{feed=\"forms\"} [0-9.E]+")
+                .contains("vendor_poller_breaker_state{account=\"forms\",state=\"CLOSED\"} 1.0")
+                .contains("vendor_poller_breaker_state{account=\"forms\",state=\"OPEN\"} 0.0")
+                .contains("vendor_poller_rate_limited_total{account=\"forms\"} 0.0")
+                .contains("vendor_poller_budget_remaining{account=\"forms\"} NaN");
 
         HttpResponse<String> health = getPath("/observe/health");
         JsonNode body = new ObjectMapper().readTree(health.body());

@@ -84,7 +84,7 @@ class StatusPageTest {
         wait.until(b -> b.findElements(By.cssSelector("tr[data-feed]")).size() == 2);
 
         var forms = browser.findElement(By.cssSelector("tr[data-feed='forms']"));
-        assertThat(forms.getText()).contains("forms", "registration-api", "Started", "UP", "n/a");
+        assertThat(forms.getText()).contains("forms", "registration-api", "Started", "UP", "n/a", "CLOSED");
         assertThat(forms.findElements(By.cssSelector("svg.spark polyline"))).as("records per minute chart").hasSize(1);
         assertThat(forms.findElements(By.cssSelector("td.num")).get(1).getText()).as("ledgered").isEqualTo("1");
         assertThat(browser.findElement(By.cssSelector("tr[data-feed='events']")).getText()).contains("Paused");
