@@ -122,12 +122,12 @@ public final class PollerConfiguration implements CamelConfiguration {
                 Breakers.create(config.name(), config.breaker()));
     }
 
-    static Optional<String> endpointFor(Feeds feeds, String feed, String kind) {
+    static Optional<OutboxDrain.Target> endpointFor(Feeds feeds, String feed, String kind) {
         FeedConfig config = feeds.get(feed).config();
         return switch (kind) {
-            case Outbox.SINK -> config.sinkUri();
-            case Outbox.REJECT -> config.rejectUri();
-            case Outbox.DEAD_LETTER -> config.deadLetterUri();
+            case Outbox.SINK -> config.sinkUri().map(uri -> new OutboxDrain.Target(uri, config.sinkAccount()));
+            case Outbox.REJECT -> config.rejectUri().map(OutboxDrain.Target::direct);
+            case Outbox.DEAD_LETTER -> config.deadLetterUri().map(OutboxDrain.Target::direct);
             default -> Optional.empty();
         };
     }

@@ -17,7 +17,7 @@ public final class AccountConfigLoader {
         this.config = config;
     }
 
-    /** The accounts the feeds use, in order of first use, keyed by name. */
+    /** The accounts the feeds and their sinks use, in order of first use, keyed by name. */
     public Map<String, AccountConfig> loadFor(List<FeedConfig> feeds) {
         Map<String, AccountConfig> accounts = new LinkedHashMap<>();
         for (FeedConfig feed : feeds) {
@@ -27,6 +27,10 @@ public final class AccountConfigLoader {
                         .findFirst().orElse(feed);
                 accounts.put(feed.account(), load(feed.account(), owner.token(), FeedConfigLoader.prefix(owner.name()) + "token"));
             }
+        }
+        for (FeedConfig feed : feeds) {
+            feed.sinkAccount().filter(a -> !accounts.containsKey(a))
+                    .ifPresent(a -> accounts.put(a, load(a, Optional.empty(), null)));
         }
         return accounts;
     }

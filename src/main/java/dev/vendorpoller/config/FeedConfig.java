@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param rejectUri     Camel URI rejects are delivered to through the outbox (they are always kept in rejected_record)
  * @param deadLetterUri Camel URI dead letters are forwarded to (they are always kept in dead_letter)
  * @param maxLag        the feed reports DOWN when its newest ledgered version is older than this
+ * @param sinkAccount   the vendor account sink deliveries go through (budget, concurrency cap, breaker, credentials);
+ *                      the sink URI is then an http(s) URL
  * @param account       the vendor account whose credentials and request budget the feed uses (default: its own name)
  * @param token         the feed's own bearer token, when it names no account
  */
@@ -29,7 +31,8 @@ public record FeedConfig(
         Map<String, TicketTier> tiers,
         Map<String, PaymentStatus> paymentStatuses,
         Optional<java.time.Duration> maxLag,
-        String account) {
+        String account,
+        Optional<String> sinkAccount) {
 
     public String routeId() {
         return "poll-" + name;

@@ -78,7 +78,23 @@ public final class FeedConfigLoader {
                 tiers(p + "tiers"),
                 paymentStatuses(p + "payment-statuses"),
                 Optional.ofNullable(config.duration(p + "max-lag", null)),
-                account.orElse(name));
+                account.orElse(name),
+                sinkAccount(p));
+    }
+
+    /** A sink that goes through an account is an HTTP endpoint the account's route POSTs to. */
+    private Optional<String> sinkAccount(String p) {
+        Optional<String> account = config.optional(p + "sink-account");
+        if (account.isPresent()) {
+            if (!NAME.matcher(account.get()).matches()) {
+                throw new ConfigException(p + "sink-account", "has account name '" + account.get() + "': use lower-case letters, digits and '-'");
+            }
+            if (config.optional(p + "sink-uri").isEmpty()) {
+                throw new ConfigException(p + "sink-uri", "is required when " + p + "sink-account is set");
+            }
+            url(p + "sink-uri");
+        }
+        return account;
     }
 
     private URI url(String key) {

@@ -1,5 +1,6 @@
 package dev.vendorpoller.outbox;
 
+import dev.vendorpoller.account.VendorCalls;
 import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.deadletter.DeadLetters;
 import java.util.List;
@@ -17,12 +18,19 @@ public final class OutboxDrain {
 
     private final Outbox outbox;
     private final DeadLetters deadLetters;
-    private final BiFunction<String, String, Optional<String>> endpointFor;
+    private final BiFunction<String, String, Optional<Target>> endpointFor;
+
+    /** Where a delivery goes now: a Camel URI, sent directly or, when an account is named, through its route. */
+    public record Target(String uri, Optional<String> account) {
+        public static Target direct(String uri) {
+            return new Target(uri, Optional.empty());
+        }
+    }
     private final int batchSize;
     private final int maxAttempts;
 
-    /** @param endpointFor (feed, kind) → the endpoint URI configured for it now */
-    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, BiFunction<String, String, Optional<String>> endpointFor,
+    /** @param endpointFor (feed, kind) → the endpoint configured for it now */
+    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, BiFunction<String, String, Optional<Target>> endpointFor,
             int batchSize, int maxAttempts) {
         this.outbox = outbox;
         this.deadLetters = deadLetters;
@@ -38,10 +46,16 @@ public final class OutboxDrain {
     /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
     public void prepare(Exchange exchange) {
         OutboxMessage message = exchange.getMessage().getBody(OutboxMessage.class);
-        String uri = endpointFor.apply(message.feed(), message.kind()).orElseThrow(() -> new IllegalStateException(
+        Target target = endpointFor.apply(message.feed(), message.kind()).orElseThrow(() -> new IllegalStateException(
                 "feed " + message.feed() + " no longer configures an endpoint for " + message.kind()));
         exchange.setProperty(MESSAGE, message);
-        exchange.setProperty(ENDPOINT, uri);
+        exchange.setProperty(ENDPOINT, target.uri());
+        target.account().ifPresent(account -> {
+            // through the account's route: its budget, concurrency cap, breaker and credentials (routes/vendor-account.yaml)
+            exchange.setProperty(VendorCalls.ACCOUNT, account);
+            exchange.setProperty(VendorCalls.REQUEST_URL, target.uri());
+            exchange.setProperty(ENDPOINT, "direct:account-" + account);
+        });
         var out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader("Idempotency-Key", message.idempotencyKey());

@@ -107,7 +107,7 @@ class RegistrationContractTest {
     void should_accept_feed_specific_payment_spellings() throws Exception {
         var custom = new FeedConfig("forms", "registration-api", feed.baseUrl(), feed.token(), feed.schedule(), 100,
                 feed.sinkUri(), feed.rejectUri(), feed.deadLetterUri(), feed.tiers(),
-                java.util.Map.of("cancelled", PaymentStatus.FAILED), java.util.Optional.empty(), "forms");
+                java.util.Map.of("cancelled", PaymentStatus.FAILED), java.util.Optional.empty(), "forms", java.util.Optional.empty());
         ContractResult result = contract.check(custom, adapter.registration(JSON.readTree(
                 record("\"r-5\"", "\"a@b.io\"", "null", "\"CANCELLED\"", "1", "2"))));
 

@@ -19,6 +19,6 @@ public final class TestFeeds {
         return new FeedConfig(name, "registration-api", URI.create("http://127.0.0.1:1"), Optional.of(new Secret("t0ken-value")),
                 new Schedule(Duration.ofSeconds(5), null), 100, Optional.empty(), Optional.empty(), Optional.empty(),
                 Map.of("ga-2026", TicketTier.GENERAL_ADMISSION, "vip-2026", TicketTier.VIP),
-                PaymentStatus.defaultSpellings(), Optional.empty(), name);
+                PaymentStatus.defaultSpellings(), Optional.empty(), name, Optional.empty());
     }
 }
