@@ -14,6 +14,7 @@ import dev.vendorpoller.auth.OAuth2Settings;
 import dev.vendorpoller.auth.TokenStore;
 import dev.vendorpoller.config.AccountConfig;
 import dev.vendorpoller.config.AccountConfigLoader;
+import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.config.FeedConfigLoader;
@@ -22,6 +23,7 @@ import dev.vendorpoller.contract.RegistrationContract;
 import dev.vendorpoller.cursor.CursorStore;
 import dev.vendorpoller.deadletter.DeadLetters;
 import dev.vendorpoller.demo.DemoVendor;
+import dev.vendorpoller.demo.VendorLimits;
 import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.ledger.LedgerWriter;
 import dev.vendorpoller.ledger.RejectStore;
@@ -145,7 +147,18 @@ public final class PollerConfiguration implements CamelConfiguration {
                 Double.parseDouble(config.string("vendor-poller.demo.failure-rate", "" + d.failureRate())),
                 config.positiveInt("vendor-poller.demo.live-per-second", (int) d.livePerSecond(), 1_000_000),
                 0, false);
-        DemoVendor vendor = new DemoVendor(options).start();
+        DemoVendor vendor = new DemoVendor(options);
+        String limits = config.string("vendor-poller.demo.limits", "");
+        String hidden = config.string("vendor-poller.demo.hidden-limits", "");
+        if (!limits.isEmpty() || !hidden.isEmpty()) {
+            try {
+                vendor.limits(VendorLimits.parse(limits, hidden, config.string("vendor-poller.demo.rate-limit-dialect", "IETF"),
+                        "DELTA", 0));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("vendor-poller.demo.limits", e.getMessage());
+            }
+        }
+        vendor.start();
         context.addService(new Closer(vendor));
         org.slf4j.LoggerFactory.getLogger("vendor-poller.demo").info(
                 "demo vendor serving http://127.0.0.1:{}/registrations (backlog {}, {} new/s, 1 in {} invalid, {}% 503s)",
