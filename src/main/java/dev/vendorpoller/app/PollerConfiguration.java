@@ -59,7 +59,7 @@ public final class PollerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
         ServiceSettings settings = ServiceSettings.load(config);
-        List<FeedConfig> feedConfigs = new FeedConfigLoader(config).load();
+        List<FeedConfig> feedConfigs = new FeedConfigLoader(config, VendorAdapters.types()).load();
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs);
         startDemoVendorIfEnabled(context, config);
 
@@ -71,7 +71,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
         }
-        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, VendorAdapters.forType(f.type()),
+        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, VendorAdapters.create(f, config),
                 new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()), accounts.get(f.account()))).toList());
         for (Feed feed : feeds.all()) {
             context.addService(feed.idempotency());

@@ -15,14 +15,15 @@ import java.util.regex.Pattern;
 /** Reads {@code vendor-poller.feeds} and each feed's block, failing at start-up on the first bad property. */
 public final class FeedConfigLoader {
     public static final String FEEDS = "vendor-poller.feeds";
-    /** Feed types this build can poll. */
-    public static final Set<String> TYPES = Set.of("registration-api");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final ConfigReader config;
+    private final Set<String> types;
 
-    public FeedConfigLoader(ConfigReader config) {
+    /** @param types the feed types this build can poll */
+    public FeedConfigLoader(ConfigReader config, Set<String> types) {
         this.config = config;
+        this.types = types;
     }
 
     public static String prefix(String feed) {
@@ -51,8 +52,8 @@ public final class FeedConfigLoader {
     FeedConfig loadFeed(String name) {
         String p = prefix(name);
         String type = config.required(p + "type");
-        if (!TYPES.contains(type)) {
-            throw new ConfigException(p + "type", "has unknown feed type '" + type + "' (known: " + String.join(", ", TYPES) + ")");
+        if (!types.contains(type)) {
+            throw new ConfigException(p + "type", "has unknown feed type '" + type + "' (known: " + String.join(", ", types) + ")");
         }
         URI baseUrl = url(p + "base-url");
         Optional<String> account = config.optional(p + "account");

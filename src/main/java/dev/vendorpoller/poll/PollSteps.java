@@ -12,9 +12,11 @@ import dev.vendorpoller.cursor.CursorStore;
 import dev.vendorpoller.vendor.MalformedPageException;
 import dev.vendorpoller.vendor.Page;
 import dev.vendorpoller.vendor.PageRequest;
+import dev.vendorpoller.vendor.VendorRequestRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 
 /**
@@ -55,7 +57,7 @@ public final class PollSteps {
     /** URL and query for the next page, and the account to send it through (which adds the credentials). */
     public void prepareRequest(Exchange exchange) {
         Feed feed = feed(exchange);
-        PageRequest request = feed.adapter().request(feed.config(), exchange.getProperty(CURSOR, Cursor.class));
+        PageRequest request = feed.adapter().request(exchange.getProperty(CURSOR, Cursor.class));
         var message = exchange.getMessage();
         message.setBody(null);
         message.setHeader(Exchange.HTTP_METHOD, "GET");
@@ -80,9 +82,41 @@ public final class PollSteps {
         if (body == null || !body.isObject()) {
             throw new MalformedPageException("page from GET " + url + " is empty or not a JSON object", null);
         }
-        Page page = feed(exchange).adapter().page(body);
+        Page page = feed(exchange).adapter().page(exchange.getProperty(CURSOR, Cursor.class), body, message.getHeaders());
         exchange.setProperty(PAGE, page);
         return page.records();
+    }
+
+    /** True when the vendor refused the page's request because of its cursor and the adapter knows a safe restart. */
+    public boolean canRecover(Exchange exchange) {
+        return recovered(exchange).isPresent();
+    }
+
+    /**
+     * Stores the cursor the adapter derived from a refused one (e.g. an expired continuation token dropped, the scan
+     * restarted from its stored start) and reads on from it. Compare-and-set, like a page commit.
+     */
+    public void recoverCursor(Exchange exchange) {
+        Cursor from = exchange.getProperty(CURSOR, Cursor.class);
+        Cursor to = recovered(exchange).orElseThrow();
+        String feed = exchange.getProperty(FEED, String.class);
+        if (!cursors.advance(feed, from, to)) {
+            throw new IllegalStateException("feed " + feed + ": cursor changed while recovering from a refused request");
+        }
+        exchange.setProperty(CURSOR, to);
+        DEFER_LOG.warn("feed={} vendor refused the cursor ({}); restarting from {}", feed,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage(), to);
+    }
+
+    private Optional<Cursor> recovered(Exchange exchange) {
+        Throwable caught = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof VendorRequestRejectedException refusal) {
+                return feed(exchange).adapter().recover(exchange.getProperty(CURSOR, Cursor.class), refusal);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

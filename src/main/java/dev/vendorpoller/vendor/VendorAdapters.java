@@ -1,20 +1,32 @@
 package dev.vendorpoller.vendor;
 
+import dev.vendorpoller.config.ConfigException;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.config.FeedConfig;
+import dev.vendorpoller.config.FeedConfigLoader;
 import dev.vendorpoller.vendor.registration.RegistrationApiAdapter;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Feed type → adapter. A new vendor shape that needs code adds one entry here and nothing else. */
+/** Feed type → adapter factory. A vendor that needs code adds one entry here and its adapter class, nothing else. */
 public final class VendorAdapters {
-    private static final Map<String, VendorAdapter> BY_TYPE = Map.of("registration-api", new RegistrationApiAdapter());
+    private static final Map<String, VendorAdapterFactory> BY_TYPE = new TreeMap<>(Map.of(
+            "registration-api", RegistrationApiAdapter::new));
 
     private VendorAdapters() {
     }
 
-    public static VendorAdapter forType(String type) {
-        VendorAdapter adapter = BY_TYPE.get(type);
-        if (adapter == null) {
-            throw new IllegalArgumentException("no adapter for feed type " + type);
+    public static Set<String> types() {
+        return BY_TYPE.keySet();
+    }
+
+    public static VendorAdapter create(FeedConfig feed, ConfigReader config) {
+        VendorAdapterFactory factory = BY_TYPE.get(feed.type());
+        if (factory == null) {
+            throw new ConfigException(FeedConfigLoader.prefix(feed.name()) + "type", "has unknown feed type '" + feed.type()
+                    + "' (known: " + String.join(", ", types()) + ")");
         }
-        return adapter;
+        return factory.create(feed, config);
     }
 }

@@ -24,7 +24,7 @@ class RouteReloadTest {
     static final String BEGIN = "          - bean:\n              ref: pollSteps\n              method: begin";
     static final String TAG_RUN = "          - setProperty:\n              name: flowVersion\n              expression:\n"
             + "                constant:\n                  expression: \"v2\"\n";
-    static final String FETCH = "        - toD:\n            uri: \"direct:account-${exchangeProperty.account}";
+    static final String FETCH = "        - doTry:\n";
     static final String SEND_TAG = "        - setHeader:\n            name: X-Flow-Version\n            expression:\n"
             + "              simple:\n                expression: \"${exchangeProperty.flowVersion}\"\n";
     WireMockServer vendor;

@@ -21,14 +21,14 @@ class FeedConfigLoaderTest {
 
     private FeedConfig load() {
         ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
-        var feeds = new FeedConfigLoader(reader).load();
+        var feeds = new FeedConfigLoader(reader, dev.vendorpoller.vendor.VendorAdapters.types()).load();
         new AccountConfigLoader(reader).loadFor(feeds);
         return feeds.get(0);
     }
 
     private AccountConfig account(String name) {
         ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
-        return new AccountConfigLoader(reader).loadFor(new FeedConfigLoader(reader).load()).get(name);
+        return new AccountConfigLoader(reader).loadFor(new FeedConfigLoader(reader, dev.vendorpoller.vendor.VendorAdapters.types()).load()).get(name);
     }
 
     @Test

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class RegistrationContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RegistrationContract contract = new RegistrationContract(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
-    private final RegistrationApiAdapter adapter = new RegistrationApiAdapter();
     private final FeedConfig feed = TestFeeds.registrations("forms");
+    private final RegistrationApiAdapter adapter = new RegistrationApiAdapter(feed, null);
 
     private ContractResult check(String json) throws Exception {
         return contract.check(feed, adapter.registration(JSON.readTree(json)));

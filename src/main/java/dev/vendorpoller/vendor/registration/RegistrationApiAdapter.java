@@ -1,6 +1,7 @@
 package dev.vendorpoller.vendor.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.contract.RawRegistration;
 import dev.vendorpoller.cursor.Cursor;
@@ -12,6 +13,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A cursor-paged registration API (the shape of most form/registration vendors):
@@ -19,16 +21,21 @@ import java.util.List;
  * See README "Feed type registration-api" for a sample request and response.
  */
 public final class RegistrationApiAdapter implements VendorAdapter {
+    private final FeedConfig feed;
+
+    public RegistrationApiAdapter(FeedConfig feed, ConfigReader config) {
+        this.feed = feed;
+    }
 
     @Override
-    public PageRequest request(FeedConfig feed, Cursor cursor) {
+    public PageRequest request(Cursor cursor) {
         String query = "limit=" + feed.pageSize()
                 + cursor.value().map(c -> "&cursor=" + URLEncoder.encode(c, StandardCharsets.UTF_8)).orElse("");
         return new PageRequest(feed.baseUrl() + "/registrations", query);
     }
 
     @Override
-    public Page page(JsonNode body) {
+    public Page page(Cursor cursor, JsonNode body, Map<String, Object> headers) {
         JsonNode data = body.get("data");
         JsonNode hasMore = body.get("has_more");
         if (data == null || !data.isArray() || hasMore == null || !hasMore.isBoolean()) {
