@@ -25,7 +25,7 @@ public final class Governor {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.governor");
     /** Longest single sleep, so a change (a response, a shutdown) is seen soon. */
     private static final long MAX_NAP_MILLIS = 200;
-    /** After an unexplained 429 the pace drops to this share of what the vendor accepted in the last second. */
+    /** After an unexplained 429 the pace drops to this share of the estimated hidden limit. */
     private static final double DECREASE = 0.9;
     /** The learned pace may rise to 95 % of the pace that was refused, plus 5 % per PROBE_EVERY clean requests. */
     private static final double SETTLE = 0.95;
@@ -213,14 +213,23 @@ public final class Governor {
         return false;
     }
 
-    /** Multiplicative decrease below what the vendor accepted in the last second (the refused request excluded). */
+    /**
+     * Multiplicative decrease below an estimate of the hidden limit per second that never overshoots it: the vendor
+     * refused the request after accepting {@code aligned} in this wall-clock second and {@code sliding} in the last
+     * 1000 ms. A vendor counting per wall-clock second allowed exactly {@code aligned}; one counting any 1000 ms allowed
+     * {@code sliding}; either way it allows at least max(aligned, sliding / 2), since a sliding second spans at most
+     * two aligned ones.
+     */
     private void learnFromRefusal(long now) {
-        long accepted = Math.max(1, sentLastSecond.stream().filter(t -> t > now - 1000).count() - 1);
-        refusedRate = Math.min(refusedRate, accepted);
-        learnedRate = Math.max(0.1, Math.min(learnedRate, accepted) * DECREASE);
+        long secondStart = now - now % 1000;
+        long sliding = Math.max(0, sentLastSecond.stream().filter(t -> t > now - 1000).count() - 1);
+        long aligned = Math.max(0, sentLastSecond.stream().filter(t -> t >= secondStart).count() - 1);
+        double estimate = Math.max(1, Math.max(aligned, sliding / 2.0));
+        refusedRate = Math.min(refusedRate, estimate);
+        learnedRate = Math.max(0.1, Math.min(learnedRate, estimate) * DECREASE);
         cleanSinceRefusal = 0;
-        LOG.warn("account={} got a 429 that no known limit explains: pacing at {}/s (it accepted {} in the last second)",
-                account, String.format("%.2f", learnedRate), accepted);
+        LOG.warn("account={} got a 429 that no known limit explains: pacing at {}/s (it accepted {} this second, {} in the"
+                + " last 1000 ms)", account, String.format("%.2f", learnedRate), aligned, sliding);
     }
 
     /** Additive increase: back to just under the refused pace, then probing 5 % higher every PROBE_EVERY clean requests. */
