@@ -26,6 +26,7 @@ import dev.vendorpoller.demo.DemoVendor;
 import dev.vendorpoller.demo.VendorLimits;
 import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.ledger.LedgerWriter;
+import dev.vendorpoller.ledger.PaymentLedger;
 import dev.vendorpoller.ledger.RejectStore;
 import dev.vendorpoller.outbox.Outbox;
 import dev.vendorpoller.outbox.OutboxDrain;
@@ -36,6 +37,7 @@ import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
 import dev.vendorpoller.storage.Database;
+import dev.vendorpoller.vendor.PaymentEventAdapter;
 import dev.vendorpoller.vendor.VendorAdapters;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +77,11 @@ public final class PollerConfiguration implements CamelConfiguration {
                 new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()), accounts.get(f.account()))).toList());
         for (Feed feed : feeds.all()) {
             context.addService(feed.idempotency());
+            if (feed.adapter() instanceof PaymentEventAdapter payments && payments.appliesTo().isPresent()
+                    && feedConfigs.stream().noneMatch(f -> f.name().equals(payments.appliesTo().get()))) {
+                throw new ConfigException(FeedConfigLoader.prefix(feed.name()) + "applies-to", "names feed '"
+                        + payments.appliesTo().get() + "', which is not in " + FeedConfigLoader.FEEDS);
+            }
         }
         CursorStore cursors = new CursorStore(db.jdbc());
         Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay());
@@ -108,7 +115,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("rejectStore", rejects);
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new LedgerWriter(db.jdbc()),
-                rejects, outbox, json));
+                rejects, outbox, json, new PaymentLedger(db.jdbc(), json)));
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind),
                 settings.outboxBatchSize(), settings.outboxMaxAttempts()));
         registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));

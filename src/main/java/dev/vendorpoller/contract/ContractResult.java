@@ -9,6 +9,10 @@ public sealed interface ContractResult {
     record Rejected(Rejection rejection) implements ContractResult {
     }
 
+    /** A valid payment event (feeds of payment-event types). */
+    record ValidPayment(CanonicalPaymentEvent event) implements ContractResult {
+    }
+
     static ContractResult valid(CanonicalRegistration registration) {
         return new Valid(registration);
     }

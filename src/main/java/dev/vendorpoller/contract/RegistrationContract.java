@@ -74,12 +74,12 @@ public final class RegistrationContract {
                 List.copyOf(errors), raw);
     }
 
-    private static String code(ConstraintViolation<?> v) {
+    static String code(ConstraintViolation<?> v) {
         String name = v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
         return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
-    private static String text(JsonNode node) {
+    static String text(JsonNode node) {
         if (node == null || node.isNull() || node.isContainerNode()) {
             return null;
         }

@@ -62,8 +62,10 @@ public final class LedgerWriter {
                     + " last_ledgered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts);
         }
         if (!updates.isEmpty()) {
+            // once a payment event has set the payment status (payment_event_at), events own it: see PaymentLedger
             jdbc.batchUpdate("UPDATE ledger_registration SET idempotency_key = ?, email = ?, ticket_tier = ?,"
-                    + " payment_status = ?, registered_at = ?, source_updated_at = ?, metadata = ?,"
+                    + " payment_status = CASE WHEN payment_event_at IS NULL THEN ? ELSE payment_status END,"
+                    + " registered_at = ?, source_updated_at = ?, metadata = ?,"
                     + " versions_seen = versions_seen + ?, last_ledgered_at = ? WHERE source = ? AND external_id = ?", updates);
         }
         if (!countOnly.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.vendorpoller.poll;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.contract.CanonicalPaymentEvent;
 import dev.vendorpoller.contract.CanonicalRegistration;
 import dev.vendorpoller.contract.ContractResult;
 import dev.vendorpoller.contract.Rejection;
@@ -9,9 +10,11 @@ import dev.vendorpoller.cursor.Cursor;
 import dev.vendorpoller.cursor.CursorStore;
 import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.ledger.LedgerWriter;
+import dev.vendorpoller.ledger.PaymentLedger;
 import dev.vendorpoller.ledger.RejectStore;
 import dev.vendorpoller.outbox.Outbox;
 import dev.vendorpoller.vendor.Page;
+import dev.vendorpoller.vendor.PaymentEventAdapter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +38,11 @@ public final class PageCommitter {
     private final RejectStore rejects;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final PaymentLedger payments;
 
     public PageCommitter(Feeds feeds, TransactionTemplate tx, CursorStore cursors, LedgerWriter ledger,
-            RejectStore rejects, Outbox outbox, ObjectMapper json) {
+            RejectStore rejects, Outbox outbox, ObjectMapper json, PaymentLedger payments) {
+        this.payments = payments;
         this.feeds = feeds;
         this.tx = tx;
         this.cursors = cursors;
@@ -115,24 +120,47 @@ public final class PageCommitter {
      */
     public Applied apply(Feed feed, List<ContractResult> results, String pageCursor) {
         List<CanonicalRegistration> valid = new ArrayList<>();
+        List<CanonicalPaymentEvent> events = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         for (ContractResult r : results) {
             if (r instanceof ContractResult.Valid v) {
                 valid.add(v.registration());
+            } else if (r instanceof ContractResult.ValidPayment p) {
+                events.add(p.event());
             } else if (r instanceof ContractResult.Rejected x) {
                 rejected.add(x.rejection());
             }
         }
+        int eventsApplied = applyEvents(feed, events);
         Set<String> fresh = feed.idempotency().addAllNew(valid.stream().map(PageCommitter::messageId).toList());
         List<CanonicalRegistration> freshVersions = valid.stream().filter(r -> fresh.contains(messageId(r))).toList();
         List<CanonicalRegistration> current = ledger.apply(feed.name(), freshVersions);
+        payments.applyHeld(feed.name(), current); // payment events that arrived before these registrations
         feed.config().sinkUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.SINK, uri,
                 current.stream().map(r -> new Outbox.Entry(r.idempotencyKey(), toJson(r))).toList()));
         List<Rejection> newRejects = rejects.storeNew(feed.name(), pageCursor, rejected);
         feed.config().rejectUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.REJECT, uri,
                 newRejects.stream().map(r -> new Outbox.Entry(r.reconciliationKey(), toJson(r))).toList()));
-        return new Applied(current.size(), valid.size() - freshVersions.size(), freshVersions.size() - current.size(),
-                rejected.size());
+        return new Applied(current.size() + eventsApplied, valid.size() - freshVersions.size() + events.size() - eventsApplied,
+                freshVersions.size() - current.size(), rejected.size());
+    }
+
+    /** New payment events: recorded, and applied to (or held for) the registrations of the feed they refer to. */
+    private int applyEvents(Feed feed, List<CanonicalPaymentEvent> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        Set<String> fresh = feed.idempotency().addAllNew(events.stream()
+                .map(e -> BatchingJdbcMessageIdRepository.messageId(e.createdAt(), e.idempotencyKey())).toList());
+        List<CanonicalPaymentEvent> freshEvents = events.stream()
+                .filter(e -> fresh.contains(BatchingJdbcMessageIdRepository.messageId(e.createdAt(), e.idempotencyKey())))
+                .collect(java.util.stream.Collectors.toMap(CanonicalPaymentEvent::idempotencyKey, e -> e, (a, b) -> a,
+                        java.util.LinkedHashMap::new)).values().stream().toList();
+        String appliesTo = feed.adapter() instanceof PaymentEventAdapter p ? p.appliesTo().orElse(null) : null;
+        payments.apply(appliesTo, freshEvents);
+        feed.config().sinkUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.SINK, uri,
+                freshEvents.stream().map(e -> new Outbox.Entry(e.idempotencyKey(), toJson(e))).toList()));
+        return freshEvents.size();
     }
 
     private static String messageId(CanonicalRegistration r) {

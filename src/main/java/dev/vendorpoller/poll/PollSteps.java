@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.account.VendorCalls;
 import dev.vendorpoller.contract.ContractResult;
 import dev.vendorpoller.contract.FieldError;
+import dev.vendorpoller.contract.PaymentEventContract;
 import dev.vendorpoller.contract.RegistrationContract;
 import dev.vendorpoller.cursor.Cursor;
 import dev.vendorpoller.cursor.CursorStore;
 import dev.vendorpoller.vendor.MalformedPageException;
 import dev.vendorpoller.vendor.Page;
 import dev.vendorpoller.vendor.PageRequest;
+import dev.vendorpoller.vendor.PaymentEventAdapter;
 import dev.vendorpoller.vendor.VendorRequestRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,12 +40,14 @@ public final class PollSteps {
     private final Feeds feeds;
     private final CursorStore cursors;
     private final RegistrationContract contract;
+    private final PaymentEventContract paymentContract;
     private final ObjectMapper json;
 
     public PollSteps(Feeds feeds, CursorStore cursors, RegistrationContract contract, ObjectMapper json) {
         this.feeds = feeds;
         this.cursors = cursors;
         this.contract = contract;
+        this.paymentContract = new PaymentEventContract(contract);
         this.json = json;
     }
 
@@ -151,6 +155,9 @@ public final class PollSteps {
             if (record == null || !record.isObject()) {
                 return ContractResult.rejected(contract.reject(feed.config(), null, record,
                         List.of(new FieldError("$", "not_an_object", "record is not a JSON object"))));
+            }
+            if (feed.adapter() instanceof PaymentEventAdapter payments) {
+                return paymentContract.check(feed.config(), payments.paymentEvent(record));
             }
             return contract.check(feed.config(), feed.adapter().registration(record));
         } catch (RuntimeException e) {
