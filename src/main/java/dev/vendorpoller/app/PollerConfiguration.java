@@ -165,6 +165,10 @@ public final class PollerConfiguration implements CamelConfiguration {
                 throw new ConfigException("vendor-poller.demo.limits", e.getMessage());
             }
         }
+        int stripe = config.positiveInt("vendor-poller.demo.stripe-events-per-second", 1, 1000);
+        if (config.bool("vendor-poller.demo.stripe", false)) {
+            vendor.stripe(stripe);
+        }
         vendor.start();
         context.addService(new Closer(vendor));
         org.slf4j.LoggerFactory.getLogger("vendor-poller.demo").info(

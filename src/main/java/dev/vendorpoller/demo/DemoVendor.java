@@ -67,6 +67,19 @@ public final class DemoVendor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Also plays Stripe's events list under /stripe/events (see {@link StripeDemo}): 200 back-filled events, then
+     * {@code eventsPerSecond} new ones, each visible up to 3 s late. Call before start.
+     */
+    public DemoVendor stripe(int eventsPerSecond) {
+        StripeDemo stripe = new StripeDemo(options.token(), 200, options.backlog(), 3000);
+        server.createContext("/stripe/events", stripe);
+        if (eventsPerSecond > 0) {
+            live.scheduleAtFixedRate(stripe::publish, 1000, Math.max(1, 1000 / eventsPerSecond), TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
     public DemoVendor start() {
         server.start();
         if (options.livePerSecond() > 0) {
