@@ -61,7 +61,7 @@ public final class AccountConfigLoader {
                 }
                 password = Optional.of(Secrets.register(config.required(p + "password")));
             }
-            default -> throw new ConfigException(p + "auth", "must be bearer, oauth2, api-key or basic but was '" + auth + "'");
+            default -> throw new ConfigException(p + "auth", "must be api-key, basic, bearer or oauth2 but was '" + auth + "'");
         }
         return new AccountConfig(name, auth, token, apiKeyHeader, username, password, governor(p), breaker(p));
     }
