@@ -52,10 +52,10 @@ public final class VendorCalls {
         exchange.setProperty(PERMIT, account(exchange).governor().acquire());
     }
 
-    /** The Authorization header for this one request; the value lives only on this exchange. */
+    /** The credentials' header (Authorization, or an API key's own) for this one request; it lives only on this exchange. */
     public void authorize(Exchange exchange) {
         String authorization = credentials(exchange, Credentials::authorization);
-        exchange.getMessage().setHeader("Authorization", authorization);
+        exchange.getMessage().setHeader(account(exchange).credentials().header(), authorization);
         exchange.setProperty(SENT_AUTH, new Secret(authorization)); // a Secret prints as ****
         exchange.setProperty(SENT_AT, System.nanoTime());
     }
@@ -63,7 +63,7 @@ public final class VendorCalls {
     /** What the vendor said about its budget goes to the governor at once; the concurrency slot is freed. */
     public void observe(Exchange exchange) {
         Message message = exchange.getMessage();
-        message.removeHeader("Authorization");
+        message.removeHeader(account(exchange).credentials().header());
         int status = status(exchange);
         account(exchange).governor().observe(status, message.getHeaders());
         release(exchange);

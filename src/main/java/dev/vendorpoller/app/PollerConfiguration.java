@@ -7,6 +7,8 @@ import dev.vendorpoller.account.Account;
 import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.account.Breakers;
 import dev.vendorpoller.account.VendorCalls;
+import dev.vendorpoller.auth.ApiKey;
+import dev.vendorpoller.auth.BasicCredentials;
 import dev.vendorpoller.auth.BearerToken;
 import dev.vendorpoller.auth.Credentials;
 import dev.vendorpoller.auth.OAuth2Credentials;
@@ -125,6 +127,8 @@ public final class PollerConfiguration implements CamelConfiguration {
         Credentials credentials = switch (config.auth()) {
             case AccountConfig.OAUTH2 -> new OAuth2Credentials(config.name(),
                     OAuth2Settings.load(properties, AccountConfig.prefix(config.name())), new TokenStore(db.jdbc()), Clock.systemUTC());
+            case AccountConfig.API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
+            case AccountConfig.BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
             default -> new BearerToken(config.token().orElseThrow());
         };
         return new Account(config, credentials, new Governor(config.name(), config.governor()),

@@ -6,7 +6,12 @@ package dev.vendorpoller.auth;
  */
 public interface Credentials {
 
-    /** The Authorization header value for the next request, e.g. {@code Bearer abc}. */
+    /** The header the credentials travel in: {@code Authorization} unless the vendor wants its own (an API key). */
+    default String header() {
+        return "Authorization";
+    }
+
+    /** The value of {@link #header()} for the next request, e.g. {@code Bearer abc}. */
     String authorization();
 
     /**

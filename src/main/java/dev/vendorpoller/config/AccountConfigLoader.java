@@ -43,21 +43,50 @@ public final class AccountConfigLoader {
         String p = AccountConfig.prefix(name);
         String auth = config.string(p + "auth", AccountConfig.BEARER);
         Optional<Secret> token = Optional.empty();
+        Optional<String> apiKeyHeader = Optional.empty();
+        Optional<String> username = Optional.empty();
+        Optional<Secret> password = Optional.empty();
         switch (auth) {
-            case AccountConfig.BEARER -> token = Optional.of(feedToken.orElseGet(() -> {
-                if (config.optional(p + "token").isEmpty()) {
-                    throw new ConfigException(tokenKey != null ? tokenKey : p + "token", "is required but not set");
-                }
-                return Secrets.register(config.required(p + "token"));
-            }));
-            case AccountConfig.OAUTH2 -> {
-                if (feedToken.isPresent()) {
-                    throw new ConfigException(tokenKey, "cannot be set: account '" + name + "' authenticates with oauth2");
-                }
+            case AccountConfig.BEARER -> token = Optional.of(feedToken.orElseGet(() -> staticToken(p, tokenKey)));
+            case AccountConfig.API_KEY -> {
+                apiKeyHeader = Optional.of(headerName(p + "api-key-header"));
+                token = Optional.of(feedToken.orElseGet(() -> staticToken(p, tokenKey)));
             }
-            default -> throw new ConfigException(p + "auth", "must be bearer or oauth2 but was '" + auth + "'");
+            case AccountConfig.OAUTH2 -> noFeedToken(name, auth, feedToken, tokenKey);
+            case AccountConfig.BASIC -> {
+                noFeedToken(name, auth, feedToken, tokenKey);
+                username = Optional.of(config.required(p + "username"));
+                if (username.get().contains(":")) {
+                    throw new ConfigException(p + "username", "must not contain ':' (RFC 7617)");
+                }
+                password = Optional.of(Secrets.register(config.required(p + "password")));
+            }
+            default -> throw new ConfigException(p + "auth", "must be api-key, basic, bearer or oauth2 but was '" + auth + "'");
         }
-        return new AccountConfig(name, auth, token, governor(p), breaker(p));
+        return new AccountConfig(name, auth, token, apiKeyHeader, username, password, governor(p), breaker(p));
+    }
+
+    /** A bearer token or API key: the account's {@code token}, or the feed's when the feed is its own account. */
+    private Secret staticToken(String p, String tokenKey) {
+        if (config.optional(p + "token").isEmpty()) {
+            throw new ConfigException(tokenKey != null ? tokenKey : p + "token", "is required but not set");
+        }
+        return Secrets.register(config.required(p + "token"));
+    }
+
+    private static void noFeedToken(String name, String auth, Optional<Secret> feedToken, String tokenKey) {
+        if (feedToken.isPresent()) {
+            throw new ConfigException(tokenKey, "cannot be set: account '" + name + "' authenticates with " + auth);
+        }
+    }
+
+    /** An HTTP field name (RFC 9110 token characters), e.g. X-Api-Key. */
+    private String headerName(String key) {
+        String header = config.required(key);
+        if (!header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            throw new ConfigException(key, "must be an HTTP header name (e.g. X-Api-Key) but was '" + header + "'");
+        }
+        return header;
     }
 
     private GovernorSettings governor(String p) {

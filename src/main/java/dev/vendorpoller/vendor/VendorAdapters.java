@@ -4,16 +4,21 @@ import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.config.FeedConfigLoader;
-import dev.vendorpoller.vendor.registration.RegistrationApiAdapter;
+import dev.vendorpoller.vendor.declarative.DeclarativeAdapter;
+import dev.vendorpoller.vendor.declarative.Preset;
 import dev.vendorpoller.vendor.stripe.StripeEventsAdapter;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Feed type → adapter factory. A vendor that needs code adds one entry here and its adapter class, nothing else. */
+/**
+ * Feed type → adapter factory. A vendor of a known shape is configuration: {@code http-json}, or a preset of it. A
+ * vendor that needs code adds one entry here and its adapter class ({@code vendor/<name>/}), nothing else.
+ */
 public final class VendorAdapters {
     private static final Map<String, VendorAdapterFactory> BY_TYPE = new TreeMap<>(Map.of(
-            "registration-api", RegistrationApiAdapter::new,
+            Preset.HTTP_JSON.type(), DeclarativeAdapter.factory(Preset.HTTP_JSON),
+            Preset.REGISTRATION_API.type(), DeclarativeAdapter.factory(Preset.REGISTRATION_API),
             "stripe-events", StripeEventsAdapter::new));
 
     private VendorAdapters() {

@@ -112,6 +112,32 @@ class FeedConfigLoaderTest {
     }
 
     @Test
+    void should_read_api_key_and_basic_accounts_and_name_what_is_missing() {
+        String a = "vendor-poller.account.forms.";
+        props.put(a + "auth", "api-key");
+        assertFailsNaming(a + "api-key-header", "is required");
+        props.put(a + "api-key-header", "X Api Key");
+        assertFailsNaming(a + "api-key-header", "HTTP header name");
+        props.put(a + "api-key-header", "X-Api-Key");
+        AccountConfig apiKey = account("forms");
+        assertThat(apiKey.apiKeyHeader()).contains("X-Api-Key");
+        assertThat(apiKey.token().orElseThrow().reveal()).as("the feed's own token is the key").isEqualTo("s3cr3t-token");
+
+        props.put(a + "auth", "basic");
+        assertFailsNaming(P + "token", "cannot be set: account 'forms' authenticates with basic");
+        props.remove(P + "token");
+        assertFailsNaming(a + "username", "is required");
+        props.put(a + "username", "poller");
+        assertFailsNaming(a + "password", "is required");
+        props.put(a + "password", "s3cr3t-pa55");
+        AccountConfig basic = account("forms");
+        assertThat(basic.username()).contains("poller");
+        assertThat(basic.password().orElseThrow().reveal()).isEqualTo("s3cr3t-pa55");
+        assertThat(basic.toString()).doesNotContain("s3cr3t-pa55");
+        assertThat(Secrets.mask("pa55word s3cr3t-pa55")).isEqualTo("pa55word ****");
+    }
+
+    @Test
     void should_name_an_unknown_feed_type() {
         props.put(P + "type", "soap-api");
         assertFailsNaming(P + "type", "unknown feed type 'soap-api'");

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.support.TestFeeds;
-import dev.vendorpoller.vendor.registration.RegistrationApiAdapter;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.vendor.VendorAdapter;
+import dev.vendorpoller.vendor.VendorAdapters;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,7 +18,7 @@ class RegistrationContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RegistrationContract contract = new RegistrationContract(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
     private final FeedConfig feed = TestFeeds.registrations("forms");
-    private final RegistrationApiAdapter adapter = new RegistrationApiAdapter(feed, null);
+    private final VendorAdapter adapter = VendorAdapters.create(feed, new ConfigReader(key -> java.util.Optional.empty()));
 
     private ContractResult check(String json) throws Exception {
         return contract.check(feed, adapter.registration(JSON.readTree(json)));
