@@ -4,6 +4,7 @@ import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.config.FeedConfigLoader;
+import dev.vendorpoller.vendor.eventbrite.EventbriteAttendeesAdapter;
 import dev.vendorpoller.vendor.registration.RegistrationApiAdapter;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 /** Feed type → adapter factory. A vendor that needs code adds one entry here and its adapter class, nothing else. */
 public final class VendorAdapters {
     private static final Map<String, VendorAdapterFactory> BY_TYPE = new TreeMap<>(Map.of(
-            "registration-api", RegistrationApiAdapter::new));
+            "registration-api", RegistrationApiAdapter::new,
+            "eventbrite-attendees", EventbriteAttendeesAdapter::new));
 
     private VendorAdapters() {
     }
