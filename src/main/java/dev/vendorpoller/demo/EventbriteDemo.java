@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * The demo vendor's Eventbrite mode: {@code GET /events/{id}/attendees/?changed_since=…&continuation=…} with bearer
- * auth, deterministic attendees ({@link #PER_SECOND} share each {@code changed} second, so pages split seconds),
+ * auth, deterministic attendees ({@link #PER_SECOND} share each {@code changed} second, one such second every
+ * {@link #SPACING}, so pages split seconds and the 2 000 attendees span 33 minutes),
  * pages of {@link #PAGE_SIZE}, and continuation tokens that expire ({@code 400 {"error":"INVALID_CONTINUATION"}}).
- * {@link #LATE} attendees become visible only a while after start (15 s), with a {@code changed} time seconds older than
+ * {@link #LATE} attendees become visible only a while after start (15 s), with a {@code changed} time 2 s older than
  * the newest one: a poller that scans from its high-water mark without a lookback never sees them. Any other path
  * under {@code /events/} is a 404.
  */
@@ -28,6 +29,7 @@ public final class EventbriteDemo implements HttpHandler {
     public static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     public static final int PAGE_SIZE = 50;
     public static final int PER_SECOND = 20;
+    public static final Duration SPACING = Duration.ofSeconds(20);
     public static final int LATE = 5;
     private static final Pattern PATH = Pattern.compile("/events/([A-Za-z0-9_-]+)/attendees/?");
     private static final String[][] TICKET_CLASSES = {
@@ -123,7 +125,7 @@ public final class EventbriteDemo implements HttpHandler {
         if (!lateVisible()) {
             return i;
         }
-        int lateAt = Math.min(attendees, (lateSecond() + 1) * PER_SECOND);
+        int lateAt = lastGroup() * PER_SECOND; // the first of the newest second
         if (i < lateAt) {
             return i;
         }
@@ -134,14 +136,17 @@ public final class EventbriteDemo implements HttpHandler {
         return !clock.instant().isBefore(started.plus(lateAfter));
     }
 
-    /** Regular attendees share each second {@link #PER_SECOND} at a time; the late ones carry an older second. */
+    /** Regular attendees share each second {@link #PER_SECOND} at a time; the late ones are 2 s older than the newest. */
     Instant changed(int record) {
-        return T0.plusSeconds(record >= attendees ? lateSecond() : record / PER_SECOND);
+        return record >= attendees ? group(lastGroup()).minusSeconds(2) : group(record / PER_SECOND);
     }
 
-    /** The late attendees' changed second: two seconds before the newest. */
-    private int lateSecond() {
-        return Math.max(0, (attendees - 1) / PER_SECOND - 2);
+    private static Instant group(int group) {
+        return T0.plus(SPACING.multipliedBy(group));
+    }
+
+    private int lastGroup() {
+        return Math.max(0, attendees - 1) / PER_SECOND;
     }
 
     private void attendee(int record, StringBuilder out) {
