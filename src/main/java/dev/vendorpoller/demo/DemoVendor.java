@@ -59,6 +59,7 @@ public final class DemoVendor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
+        server.createContext("/events/", new EventbriteDemo(options.token())); // Eventbrite mode: /events/{id}/attendees/
     }
 
     /** Enforces and announces {@code limits} on /registrations and logs what came in; call before start. Default: none. */

@@ -6,6 +6,7 @@ import dev.vendorpoller.config.FeedConfig;
 import dev.vendorpoller.config.FeedConfigLoader;
 import dev.vendorpoller.vendor.declarative.DeclarativeAdapter;
 import dev.vendorpoller.vendor.declarative.Preset;
+import dev.vendorpoller.vendor.eventbrite.EventbriteAttendeesAdapter;
 import dev.vendorpoller.vendor.stripe.StripeEventsAdapter;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ public final class VendorAdapters {
     private static final Map<String, VendorAdapterFactory> BY_TYPE = new TreeMap<>(Map.of(
             Preset.HTTP_JSON.type(), DeclarativeAdapter.factory(Preset.HTTP_JSON),
             Preset.REGISTRATION_API.type(), DeclarativeAdapter.factory(Preset.REGISTRATION_API),
+            "eventbrite-attendees", EventbriteAttendeesAdapter::new,
             "stripe-events", StripeEventsAdapter::new));
 
     private VendorAdapters() {
