@@ -26,7 +26,10 @@ public final class VendorPoller {
             }
         }
         Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(String.join(",", configs.stream()
+        // Camel's properties component takes a key from the first location that has it: list the files last first
+        java.util.List<Path> lastFirst = new java.util.ArrayList<>(configs);
+        java.util.Collections.reverse(lastFirst);
+        main.setDefaultPropertyPlaceholderLocation(String.join(",", lastFirst.stream()
                 .map(c -> "file:" + c.toAbsolutePath()).toList()));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(PollerConfiguration.class);
