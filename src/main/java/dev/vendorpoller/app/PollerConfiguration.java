@@ -77,7 +77,8 @@ public final class PollerConfiguration implements CamelConfiguration {
             context.addService(feed.idempotency());
         }
         CursorStore cursors = new CursorStore(db.jdbc());
-        Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay());
+        Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay(),
+                Outbox.maxRetryDelay(config, settings.outboxRetryDelay()));
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox,
                 feed -> feeds.get(feed).config().deadLetterUri());
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(java.time.Instant.now()));
