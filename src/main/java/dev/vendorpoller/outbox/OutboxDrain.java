@@ -3,6 +3,7 @@ package dev.vendorpoller.outbox;
 import dev.vendorpoller.account.VendorCalls;
 import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.deadletter.DeadLetters;
+import dev.vendorpoller.vendor.VendorException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -81,7 +82,9 @@ public final class OutboxDrain {
             deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), message.endpointUri(),
                     message.idempotencyKey(), message.payload(), attempts), error);
         } else {
-            outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)));
+            outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)
+                    + (DeadLetters.vendorCause(error) instanceof VendorException v && v.bodyExcerpt() != null
+                            ? "; vendor answered: " + v.bodyExcerpt() : "")));
         }
     }
 }
