@@ -29,6 +29,7 @@ import dev.vendorpoller.ledger.LedgerWriter;
 import dev.vendorpoller.ledger.RejectStore;
 import dev.vendorpoller.outbox.Outbox;
 import dev.vendorpoller.outbox.OutboxDrain;
+import dev.vendorpoller.outbox.SinkMapping;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import dev.vendorpoller.poll.PageCommitter;
@@ -61,6 +62,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         ServiceSettings settings = ServiceSettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, VendorAdapters.types()).load();
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs);
+        Map<String, SinkMapping> sinkFields = SinkMapping.load(config, feedConfigs); // each feed's sink-fields, validated
         startDemoVendorIfEnabled(context, config);
 
         Database db = new Database(settings);
@@ -110,7 +112,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new LedgerWriter(db.jdbc()),
                 rejects, outbox, json));
-        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind),
+        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind, sinkFields),
                 settings.outboxBatchSize(), settings.outboxMaxAttempts()));
         registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));
     }
@@ -125,10 +127,11 @@ public final class PollerConfiguration implements CamelConfiguration {
                 Breakers.create(config.name(), config.breaker()));
     }
 
-    static Optional<OutboxDrain.Target> endpointFor(Feeds feeds, String feed, String kind) {
+    static Optional<OutboxDrain.Target> endpointFor(Feeds feeds, String feed, String kind, Map<String, SinkMapping> sinkFields) {
         FeedConfig config = feeds.get(feed).config();
         return switch (kind) {
-            case Outbox.SINK -> config.sinkUri().map(uri -> new OutboxDrain.Target(uri, config.sinkAccount()));
+            case Outbox.SINK -> config.sinkUri().map(uri -> new OutboxDrain.Target(uri, config.sinkAccount(),
+                    sinkFields.getOrDefault(feed, SinkMapping.IDENTITY)));
             case Outbox.REJECT -> config.rejectUri().map(OutboxDrain.Target::direct);
             case Outbox.DEAD_LETTER -> config.deadLetterUri().map(OutboxDrain.Target::direct);
             default -> Optional.empty();
