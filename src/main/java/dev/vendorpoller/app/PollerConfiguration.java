@@ -152,6 +152,9 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.positiveInt("vendor-poller.demo.live-per-second", (int) d.livePerSecond(), 1_000_000),
                 0, false);
         DemoVendor vendor = new DemoVendor(options);
+        // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
+        vendor.participants().limits(dev.vendorpoller.demo.ParticipantsDemo.oneAtATime(
+                config.positiveInt("vendor-poller.demo.participants-per-second", 0, 1_000_000)));
         String limits = config.string("vendor-poller.demo.limits", "");
         String hidden = config.string("vendor-poller.demo.hidden-limits", "");
         if (!limits.isEmpty() || !hidden.isEmpty()) {
@@ -162,9 +165,6 @@ public final class PollerConfiguration implements CamelConfiguration {
                 throw new ConfigException("vendor-poller.demo.limits", e.getMessage());
             }
         }
-        // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
-        vendor.participants().limits(dev.vendorpoller.demo.ParticipantsDemo.oneAtATime(
-                config.positiveInt("vendor-poller.demo.participants-per-second", 0, 1_000_000)));
         vendor.start();
         context.addService(new Closer(vendor));
         org.slf4j.LoggerFactory.getLogger("vendor-poller.demo").info(
