@@ -32,6 +32,7 @@ import dev.vendorpoller.ledger.PaymentLedger;
 import dev.vendorpoller.ledger.RejectStore;
 import dev.vendorpoller.outbox.Outbox;
 import dev.vendorpoller.outbox.OutboxDrain;
+import dev.vendorpoller.outbox.SinkMapping;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import dev.vendorpoller.poll.PageCommitter;
@@ -65,6 +66,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         ServiceSettings settings = ServiceSettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, VendorAdapters.types()).load();
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs);
+        Map<String, SinkMapping> sinkFields = SinkMapping.load(config, feedConfigs); // each feed's sink-fields, validated
         startDemoVendorIfEnabled(context, config);
 
         Database db = new Database(settings);
@@ -86,7 +88,8 @@ public final class PollerConfiguration implements CamelConfiguration {
             }
         }
         CursorStore cursors = new CursorStore(db.jdbc());
-        Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay());
+        Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay(),
+                Outbox.maxRetryDelay(config, settings.outboxRetryDelay()));
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox,
                 feed -> feeds.get(feed).config().deadLetterUri());
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(java.time.Instant.now()));
@@ -118,7 +121,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new LedgerWriter(db.jdbc()),
                 rejects, outbox, json, new PaymentLedger(db.jdbc(), json)));
-        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind),
+        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind, sinkFields),
                 settings.outboxBatchSize(), settings.outboxMaxAttempts()));
         registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));
     }
@@ -135,10 +138,11 @@ public final class PollerConfiguration implements CamelConfiguration {
                 Breakers.create(config.name(), config.breaker()));
     }
 
-    static Optional<OutboxDrain.Target> endpointFor(Feeds feeds, String feed, String kind) {
+    static Optional<OutboxDrain.Target> endpointFor(Feeds feeds, String feed, String kind, Map<String, SinkMapping> sinkFields) {
         FeedConfig config = feeds.get(feed).config();
         return switch (kind) {
-            case Outbox.SINK -> config.sinkUri().map(uri -> new OutboxDrain.Target(uri, config.sinkAccount()));
+            case Outbox.SINK -> config.sinkUri().map(uri -> new OutboxDrain.Target(uri, config.sinkAccount(),
+                    sinkFields.getOrDefault(feed, SinkMapping.IDENTITY)));
             case Outbox.REJECT -> config.rejectUri().map(OutboxDrain.Target::direct);
             case Outbox.DEAD_LETTER -> config.deadLetterUri().map(OutboxDrain.Target::direct);
             default -> Optional.empty();
@@ -159,6 +163,9 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.positiveInt("vendor-poller.demo.live-per-second", (int) d.livePerSecond(), 1_000_000),
                 0, false);
         DemoVendor vendor = new DemoVendor(options);
+        // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
+        vendor.participants().limits(dev.vendorpoller.demo.ParticipantsDemo.oneAtATime(
+                config.positiveInt("vendor-poller.demo.participants-per-second", 0, 1_000_000)));
         String limits = config.string("vendor-poller.demo.limits", "");
         String hidden = config.string("vendor-poller.demo.hidden-limits", "");
         if (!limits.isEmpty() || !hidden.isEmpty()) {

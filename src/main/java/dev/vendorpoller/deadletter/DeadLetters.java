@@ -58,7 +58,7 @@ public final class DeadLetters {
     }
 
     /** The classified vendor failure behind what a route caught (Camel and the circuit breaker wrap it), or the error. */
-    static Throwable vendorCause(Throwable error) {
+    public static Throwable vendorCause(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof VendorException) {
                 return t;
@@ -67,11 +67,15 @@ public final class DeadLetters {
         return error;
     }
 
-    /** Called by the outbox drain when a message has used all its attempts; removes it from the outbox. */
+    /**
+     * Called by the outbox drain when a message has used all its attempts; removes it from the outbox. The row keeps
+     * the endpoint, the idempotency key, the payload (the canonical message, what a replay sends again), the attempts,
+     * and from the last attempt the error, the vendor's status and an excerpt of its answer.
+     */
     public void deliveryFailed(OutboxMessage message, Throwable error) {
         long id = tx.execute(s -> {
             long dl = record(message.feed(), DeadLetter.DELIVERY, message.kind(), null, message.endpointUri(),
-                    message.idempotencyKey(), error, message.payload(), message.attempts());
+                    message.idempotencyKey(), vendorCause(error), message.payload(), message.attempts());
             outbox.delivered(message.id());
             return dl;
         });
@@ -86,11 +90,12 @@ public final class DeadLetters {
 
     public List<DeadLetter> latest(String feed, int limit) {
         return jdbc.query("SELECT id, feed, kind, outbox_kind, page_cursor, endpoint_uri, idempotency_key, error_type, error_message,"
-                + " payload, attempts, created_at, replayed_at FROM dead_letter WHERE feed = ? ORDER BY id DESC FETCH FIRST "
-                + limit + " ROWS ONLY", (rs, i) -> new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                rs.getString(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
-                Optional.ofNullable(rs.getObject(13, OffsetDateTime.class)).map(OffsetDateTime::toInstant).orElse(null)), feed);
+                + " payload, attempts, created_at, replayed_at, http_status, response_excerpt FROM dead_letter WHERE feed = ?"
+                + " ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY", (rs, i) -> new DeadLetter(rs.getLong(1),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                rs.getString(8), rs.getString(9), rs.getString(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(rs.getObject(13, OffsetDateTime.class)).map(OffsetDateTime::toInstant).orElse(null),
+                rs.getObject(14, Integer.class), rs.getString(15)), feed);
     }
 
     /**
@@ -121,13 +126,16 @@ public final class DeadLetters {
             Throwable error, String payload, int attempts) {
         String type = error == null ? "unknown" : error.getClass().getName();
         String message = Secrets.mask(error == null ? "unknown error" : String.valueOf(error.getMessage()));
+        // what the vendor answered, when it answered (a status of 0 means none came, e.g. a token endpoint down)
+        Integer status = error instanceof VendorException v && v.status() > 0 ? v.status() : null;
+        String excerpt = error instanceof VendorException v ? Sql.truncate(Secrets.mask(v.bodyExcerpt()), 2000) : null;
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return tx.execute(s -> {
             var holder = new org.springframework.jdbc.support.GeneratedKeyHolder();
             jdbc.update(con -> {
                 var ps = con.prepareStatement("INSERT INTO dead_letter (feed, kind, outbox_kind, page_cursor, endpoint_uri,"
-                        + " idempotency_key, error_type, error_message, payload, attempts, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                        + " idempotency_key, error_type, error_message, payload, attempts, created_at, http_status, response_excerpt)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
                 ps.setString(1, feed);
                 ps.setString(2, kind);
                 ps.setString(3, outboxKind);
@@ -139,20 +147,24 @@ public final class DeadLetters {
                 ps.setString(9, Secrets.mask(payload));
                 ps.setInt(10, attempts);
                 ps.setObject(11, now);
+                ps.setObject(12, status, java.sql.Types.INTEGER);
+                ps.setString(13, excerpt);
                 return ps;
             }, holder);
             long id = holder.getKey().longValue();
             forwardUri.apply(feed).ifPresent(uri -> outbox.enqueue(feed, Outbox.DEAD_LETTER, uri,
-                    List.of(new Outbox.Entry("dead-letter-" + id, deadLetterJson(id, feed, kind, cursor, type, message, payload)))));
+                    List.of(new Outbox.Entry("dead-letter-" + id, deadLetterJson(id, feed, kind, cursor, type, message, payload,
+                            status, excerpt)))));
             return id;
         });
     }
 
     private static String deadLetterJson(long id, String feed, String kind, String cursor, String type, String message,
-            String payload) {
+            String payload, Integer status, String excerpt) {
         var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         node.put("dead_letter_id", id).put("feed", feed).put("kind", kind).put("page_cursor", cursor)
-                .put("error_type", type).put("error_message", message).put("payload", Secrets.mask(payload));
+                .put("error_type", type).put("error_message", message).put("payload", Secrets.mask(payload))
+                .put("http_status", status).put("response_excerpt", excerpt);
         return node.toString();
     }
 }

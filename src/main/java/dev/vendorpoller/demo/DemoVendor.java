@@ -35,6 +35,7 @@ public final class DemoVendor implements AutoCloseable {
     private final Options options;
     private final DemoData data;
     private final HttpServer server;
+    private final ParticipantsDemo participants;
     private final AtomicLong size;
     private final AtomicLong pagesServed = new AtomicLong();
     private final AtomicLong failuresServed = new AtomicLong();
@@ -54,6 +55,8 @@ public final class DemoVendor implements AutoCloseable {
         this.size = new AtomicLong(options.backlog());
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 64);
         server.createContext("/registrations", this::registrations);
+        this.participants = new ParticipantsDemo(options.token());
+        server.createContext("/participants/", participants);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "demo-vendor-http");
             t.setDaemon(true);
@@ -87,6 +90,11 @@ public final class DemoVendor implements AutoCloseable {
             live.scheduleAtFixedRate(() -> size.addAndGet(Math.max(1, options.livePerSecond() / 10)), 100, 100, TimeUnit.MILLISECONDS);
         }
         return this;
+    }
+
+    /** The one-request-at-a-time sink on {@code POST /participants/add}. */
+    public ParticipantsDemo participants() {
+        return participants;
     }
 
     public int port() {

@@ -278,6 +278,10 @@ public final class VendorLimits {
             return verdict == Verdict.ADMITTED;
         }
 
+        Verdict verdict() {
+            return verdict;
+        }
+
         int status() {
             return status;
         }

@@ -1,13 +1,13 @@
 package dev.vendorpoller.outbox;
 
 import dev.vendorpoller.config.Secrets;
+import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.storage.Sql;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -19,12 +19,36 @@ public final class Outbox {
     public static final String REJECT = "REJECT";
     public static final String DEAD_LETTER = "DEAD_LETTER";
 
+    /** Key of the cap on one retry's delay; the base is {@code vendor-poller.outbox.retry-delay}. */
+    public static final String MAX_RETRY_DELAY = "vendor-poller.outbox.max-retry-delay";
+    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMinutes(2);
+
     private final JdbcTemplate jdbc;
     private final Duration retryDelay;
+    private final Duration maxRetryDelay;
 
     public Outbox(JdbcTemplate jdbc, Duration retryDelay) {
+        this(jdbc, retryDelay, DEFAULT_MAX_RETRY_DELAY.compareTo(retryDelay) < 0 ? retryDelay : DEFAULT_MAX_RETRY_DELAY);
+    }
+
+    /** @param maxRetryDelay the cap of the backoff (at least {@code retryDelay}) */
+    public Outbox(JdbcTemplate jdbc, Duration retryDelay, Duration maxRetryDelay) {
+        if (maxRetryDelay.compareTo(retryDelay) < 0) {
+            throw new IllegalArgumentException("max retry delay " + maxRetryDelay + " is below the retry delay " + retryDelay);
+        }
         this.jdbc = jdbc;
         this.retryDelay = retryDelay;
+        this.maxRetryDelay = maxRetryDelay;
+    }
+
+    /** {@value #MAX_RETRY_DELAY} [2m], validated against the base at start-up. */
+    public static Duration maxRetryDelay(dev.vendorpoller.config.ConfigReader config, Duration retryDelay) {
+        Duration cap = config.duration(MAX_RETRY_DELAY, DEFAULT_MAX_RETRY_DELAY);
+        if (cap.compareTo(retryDelay) < 0) {
+            throw new dev.vendorpoller.config.ConfigException(MAX_RETRY_DELAY, "(" + cap + ") must be at least"
+                    + " vendor-poller.outbox.retry-delay (" + retryDelay + ")");
+        }
+        return cap;
     }
 
     public record Entry(String idempotencyKey, String payload) {
@@ -58,12 +82,20 @@ public final class Outbox {
         jdbc.update("DELETE FROM outbox WHERE id = ?", id);
     }
 
-    /** Schedules the next attempt with exponential backoff and full jitter (capped at 64x the base delay). */
+    /**
+     * Schedules the next attempt with truncated exponential backoff and full jitter: after the n-th failed attempt
+     * the next one waits a uniformly random time in [0, min(max-retry-delay, retry-delay × 2^(n-1))]. Full jitter
+     * spreads retries out; a vendor's Retry-After is honoured separately, by the account's governor.
+     */
     public void retryLater(long id, int attempts, String error) {
-        long cap = retryDelay.toMillis() << Math.min(attempts, 6);
-        long delay = retryDelay.toMillis() + ThreadLocalRandom.current().nextLong(cap + 1);
+        long delay = retryDelayMillis(attempts);
         jdbc.update("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                 attempts, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000L), Sql.truncate(error, 2000), id);
+    }
+
+    /** The wait before the next attempt after {@code attempts} failed ones (see {@link #retryLater}). */
+    long retryDelayMillis(int attempts) {
+        return FullJitterBackoff.jitteredDelay(attempts, retryDelay.toMillis(), maxRetryDelay.toMillis());
     }
 
 }

@@ -3,6 +3,7 @@ package dev.vendorpoller.outbox;
 import dev.vendorpoller.account.VendorCalls;
 import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.deadletter.DeadLetters;
+import dev.vendorpoller.vendor.VendorException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -20,8 +21,15 @@ public final class OutboxDrain {
     private final DeadLetters deadLetters;
     private final BiFunction<String, String, Optional<Target>> endpointFor;
 
-    /** Where a delivery goes now: a Camel URI, sent directly or, when an account is named, through its route. */
-    public record Target(String uri, Optional<String> account) {
+    /**
+     * Where a delivery goes now: a Camel URI, sent directly or, when an account is named, through its route; and how
+     * a sink record's canonical JSON becomes the body sent there ({@link SinkMapping}, the feed's sink-fields).
+     */
+    public record Target(String uri, Optional<String> account, SinkMapping mapping) {
+        public Target(String uri, Optional<String> account) {
+            this(uri, account, SinkMapping.IDENTITY);
+        }
+
         public static Target direct(String uri) {
             return new Target(uri, Optional.empty());
         }
@@ -62,7 +70,8 @@ public final class OutboxDrain {
         out.setHeader("VendorPollerFeed", message.feed());
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader(Exchange.HTTP_METHOD, "POST");
-        out.setBody(message.payload());
+        // the mapping of the feed's configuration now, like the endpoint; the outbox keeps the canonical JSON
+        out.setBody(Outbox.SINK.equals(message.kind()) ? target.mapping().apply(message.payload()) : message.payload());
     }
 
     public void delivered(Exchange exchange) {
@@ -81,7 +90,9 @@ public final class OutboxDrain {
             deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), message.endpointUri(),
                     message.idempotencyKey(), message.payload(), attempts), error);
         } else {
-            outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)));
+            outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)
+                    + (DeadLetters.vendorCause(error) instanceof VendorException v && v.bodyExcerpt() != null
+                            ? "; vendor answered: " + v.bodyExcerpt() : "")));
         }
     }
 }

@@ -25,7 +25,8 @@ public final class FullJitterBackoff extends RedeliveryPolicy {
         return jitteredDelay(redeliveryCounter, getRedeliveryDelay(), getMaximumRedeliveryDelay());
     }
 
-    static long jitteredDelay(int attempt, long base, long cap) {
+    /** A uniformly random delay in [0, min(cap, base * 2^(attempt-1))] milliseconds; attempt counts from 1. */
+    public static long jitteredDelay(int attempt, long base, long cap) {
         double ceiling = Math.min(cap, base * Math.pow(2, Math.max(0, attempt - 1)));
         return (long) (ThreadLocalRandom.current().nextDouble() * ceiling);
     }
