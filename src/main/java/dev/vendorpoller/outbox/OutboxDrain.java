@@ -85,6 +85,11 @@ public final class OutboxDrain {
             return; // failed before a message was taken; nothing to account for
         }
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (notSent(error)) {
+            // the account's breaker is open or its budget is spent: nothing reached the vendor, so no attempt is used
+            outbox.retryLater(message.id(), message.attempts(), Secrets.mask(String.valueOf(error)));
+            return;
+        }
         int attempts = message.attempts() + 1;
         if (attempts >= maxAttempts) {
             deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), message.endpointUri(),
@@ -94,5 +99,15 @@ public final class OutboxDrain {
                     + (DeadLetters.vendorCause(error) instanceof VendorException v && v.bodyExcerpt() != null
                             ? "; vendor answered: " + v.bodyExcerpt() : "")));
         }
+    }
+
+    static boolean notSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException
+                    || t instanceof dev.vendorpoller.ratelimit.BudgetWaitTooLongException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
