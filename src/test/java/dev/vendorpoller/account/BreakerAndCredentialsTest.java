@@ -9,42 +9,24 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static dev.vendorpoller.support.VendorPages.page;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.VendorAndPoller;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The account's circuit breaker and credentials, end to end against WireMock, counted on what the vendor received. */
-class BreakerAndCredentialsTest {
+class BreakerAndCredentialsTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
-    WireMockServer vendor;
-    PollerHarness poller;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = new PollerHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     CircuitBreaker breaker() {
         return poller.context().getRegistry().lookupByNameAndType("accounts", Accounts.class).get("forms").breaker();

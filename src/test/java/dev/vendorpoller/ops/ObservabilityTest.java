@@ -110,7 +110,8 @@ class ObservabilityTest {
     void should_turn_a_feed_down_when_its_page_is_dead_lettered() throws Exception {
         vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", absent())
                 .willReturn(aResponse().withStatus(500)));
-        poller.feed("forms", vendor.baseUrl()).start();
+        // a breaker that stays closed, so the reason shown is the dead letter (an open breaker is DOWN too, for its own reason)
+        poller.feed("forms", vendor.baseUrl()).account("forms", "breaker.window", "100", "breaker.minimum-calls", "100").start();
         await("a page dead letter", WAIT, () -> poller.count("SELECT COUNT(*) FROM dead_letter") >= 1);
 
         JsonNode body = new ObjectMapper().readTree(getPath("/observe/health").body());

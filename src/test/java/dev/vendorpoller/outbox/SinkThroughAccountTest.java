@@ -6,41 +6,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static dev.vendorpoller.support.VendorPages.page;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Sink deliveries through a vendor account: its credentials, its concurrency cap and Retry-After, shared by feeds. */
-class SinkThroughAccountTest {
+class SinkThroughAccountTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(30);
-    WireMockServer vendor;
-    PollerHarness poller;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = new PollerHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     List<ServeEvent> sinkCalls() {
         return vendor.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/participants"))

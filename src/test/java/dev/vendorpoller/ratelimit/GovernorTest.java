@@ -6,13 +6,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static dev.vendorpoller.support.VendorPages.page;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -21,7 +19,7 @@ import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.demo.DemoVendor;
 import dev.vendorpoller.demo.RequestLog;
 import dev.vendorpoller.demo.VendorLimits;
-import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -41,23 +38,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The governor as the vendor sees it: WireMock (header dialects, Retry-After) or the demo vendor enforcing real limits
  * (tiers, hidden tier, one request at a time), asserting what the vendor received and when.
  */
-class GovernorTest {
+class GovernorTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(30);
-    WireMockServer vendor;
-    PollerHarness poller;
     DemoVendor demo;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = new PollerHarness();
-    }
-
     @AfterEach
-    void tearDown() throws Exception {
-        poller.close();
-        vendor.stop();
+    void stopDemo() {
         if (demo != null) {
             demo.close();
         }

@@ -6,19 +6,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,24 +23,9 @@ import org.junit.jupiter.api.Test;
  * appears late inside the cursor's second (the settle window), and events applied to the ledger or held until their
  * registration arrives.
  */
-class StripeEventsTest {
+class StripeEventsTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
-    WireMockServer vendor;
-    PollerHarness poller;
     final long now = Instant.now().getEpochSecond();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = new PollerHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     static String event(String id, String type, long created, String ref) {
         return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created\":" + created

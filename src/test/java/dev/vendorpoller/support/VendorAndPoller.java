@@ -1,0 +1,29 @@
+package dev.vendorpoller.support;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The set-up most end-to-end tests share: WireMock playing the vendor on loopback, and the real service in-process
+ * ({@link PollerHarness}) that the test configures and starts. Both are stopped after each test.
+ */
+public abstract class VendorAndPoller {
+    protected WireMockServer vendor;
+    protected PollerHarness poller;
+
+    @BeforeEach
+    void startVendor() throws Exception {
+        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        vendor.start();
+        poller = new PollerHarness();
+    }
+
+    @AfterEach
+    void stopVendorAndPoller() throws Exception {
+        poller.close();
+        vendor.stop();
+    }
+}
