@@ -75,7 +75,8 @@ class StatusPageTest {
 
     @Test
     void should_show_every_feed_and_its_latest_rejects_at_a_glance() throws Exception {
-        poller.feed("forms", vendor.baseUrl()).feed("events", vendor.baseUrl()).start();
+        // events has a configured limit, so its budget left is a number; forms has none: n/a, never invented
+        poller.feed("forms", vendor.baseUrl()).feed("events", vendor.baseUrl()).account("events", "limits", "600/1h").start();
         await("both feeds committed", Duration.ofSeconds(20), () -> poller.count("SELECT COUNT(*) FROM feed_cursor") == 2);
         poller.context().getRouteController().suspendRoute("poll-events");
 
@@ -87,7 +88,8 @@ class StatusPageTest {
         assertThat(forms.getText()).contains("forms", "registration-api", "Started", "UP", "n/a", "CLOSED");
         assertThat(forms.findElements(By.cssSelector("svg.spark polyline"))).as("records per minute chart").hasSize(1);
         assertThat(forms.findElements(By.cssSelector("td.num")).get(1).getText()).as("ledgered").isEqualTo("1");
-        assertThat(browser.findElement(By.cssSelector("tr[data-feed='events']")).getText()).contains("Paused");
+        assertThat(browser.findElement(By.cssSelector("tr[data-feed='events']")).getText()).contains("Paused")
+                .containsPattern("CLOSED").containsPattern("\\b5[0-9]{2}\\b");
 
         forms.findElement(By.linkText("1")).click(); // the rejects count links to the latest rejects
         wait.until(b -> b.findElement(By.id("detail")).isDisplayed());
