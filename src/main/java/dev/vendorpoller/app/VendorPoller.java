@@ -31,10 +31,30 @@ public final class VendorPoller {
         java.util.Collections.reverse(lastFirst);
         main.setDefaultPropertyPlaceholderLocation(String.join(",", lastFirst.stream()
                 .map(c -> "file:" + c.toAbsolutePath()).toList()));
+        managementFromEnvironment(System.getenv()).forEach((key, value) -> {
+            if (System.getProperty(key) == null && !overrides.containsKey(key)) {
+                main.addOverrideProperty(key, value);
+            }
+        });
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(PollerConfiguration.class);
         main.addMainListener(new FeedRouteInstaller());
         main.addMainListener(new dev.vendorpoller.ops.OperationsInstaller());
         return main;
+    }
+
+    /**
+     * Camel Main maps environment variables onto camel.main.*, camel.component.* and the like, but not onto
+     * camel.management.* (the management server, new in 4.12): CAMEL_MANAGEMENT_PORT=9000 is mapped here, below -D.
+     */
+    static Map<String, String> managementFromEnvironment(Map<String, String> env) {
+        Map<String, String> props = new java.util.TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("CAMEL_MANAGEMENT_") && name.length() > "CAMEL_MANAGEMENT_".length()) {
+                props.put("camel.management." + name.substring("CAMEL_MANAGEMENT_".length())
+                        .toLowerCase(java.util.Locale.ROOT).replace('_', '-'), value);
+            }
+        });
+        return props;
     }
 }
