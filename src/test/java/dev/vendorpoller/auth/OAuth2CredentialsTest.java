@@ -19,20 +19,15 @@ import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.config.ServiceSettings;
 import dev.vendorpoller.contract.Hashes;
 import dev.vendorpoller.storage.Database;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -53,8 +48,9 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +73,7 @@ class OAuth2CredentialsTest {
     Path dir;
     WireMockServer endpoint;
     Database db;
-    MutableClock clock = new MutableClock(T0);
+    ManualClock clock = new ManualClock(T0);
 
     @BeforeEach
     void setUp() {
@@ -382,15 +378,8 @@ class OAuth2CredentialsTest {
     /** The same grant, restart included, on PostgreSQL 15 (127.0.0.1:5432, trust auth), in a schema of its own. */
     @Test
     void should_store_and_reload_tokens_on_postgresql() throws Exception {
-        boolean up;
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5432), 1000);
-            up = true;
-        } catch (java.io.IOException e) {
-            up = false;
-        }
-        Assumptions.assumeTrue(up || "true".equals(System.getenv("CI")), "PostgreSQL is not listening on 127.0.0.1:5432");
-        String server = "jdbc:postgresql://127.0.0.1:5432/test";
+        LocalPostgres.assumeUp();
+        String server = LocalPostgres.URL;
         String schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(server, "postgres", "")) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
@@ -521,33 +510,5 @@ class OAuth2CredentialsTest {
             appender.stop();
         }
         return warnings;
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

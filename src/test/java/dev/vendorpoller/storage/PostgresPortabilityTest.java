@@ -15,16 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static dev.vendorpoller.support.VendorPages.rec;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.vendorpoller.support.LocalPostgres;
 import dev.vendorpoller.support.PollerHarness;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * missing server is a failure rather than a silent skip.
  */
 class PostgresPortabilityTest {
-    static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final String SERVER = LocalPostgres.URL;
     static final Duration WAIT = Duration.ofSeconds(20);
     WireMockServer vendor;
     PollerHarness poller;
@@ -42,16 +40,7 @@ class PostgresPortabilityTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean up;
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5432), 1000);
-            up = true;
-        } catch (java.io.IOException e) {
-            up = false;
-        }
-        if (!"true".equals(System.getenv("CI"))) {
-            Assumptions.assumeTrue(up, "PostgreSQL is not listening on 127.0.0.1:5432");
-        }
+        LocalPostgres.assumeUp();
         schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(SERVER, "postgres", "")) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
