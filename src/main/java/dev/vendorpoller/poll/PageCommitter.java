@@ -39,10 +39,15 @@ public final class PageCommitter {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final PaymentLedger payments;
+    private final Set<String> paymentTargets;
 
     public PageCommitter(Feeds feeds, TransactionTemplate tx, CursorStore cursors, LedgerWriter ledger,
             RejectStore rejects, Outbox outbox, ObjectMapper json, PaymentLedger payments) {
         this.payments = payments;
+        // only registration feeds a payment feed applies to can have events waiting for them
+        this.paymentTargets = feeds.all().stream().map(Feed::adapter).filter(PaymentEventAdapter.class::isInstance)
+                .map(a -> ((PaymentEventAdapter) a).appliesTo()).flatMap(java.util.Optional::stream)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.feeds = feeds;
         this.tx = tx;
         this.cursors = cursors;
@@ -135,7 +140,9 @@ public final class PageCommitter {
         Set<String> fresh = feed.idempotency().addAllNew(valid.stream().map(PageCommitter::messageId).toList());
         List<CanonicalRegistration> freshVersions = valid.stream().filter(r -> fresh.contains(messageId(r))).toList();
         List<CanonicalRegistration> current = ledger.apply(feed.name(), freshVersions);
-        payments.applyHeld(feed.name(), current); // payment events that arrived before these registrations
+        if (paymentTargets.contains(feed.name())) {
+            payments.applyHeld(feed.name(), current); // payment events that arrived before these registrations
+        }
         feed.config().sinkUri().ifPresent(uri -> outbox.enqueue(feed.name(), Outbox.SINK, uri,
                 current.stream().map(r -> new Outbox.Entry(r.idempotencyKey(), toJson(r))).toList()));
         List<Rejection> newRejects = rejects.storeNew(feed.name(), pageCursor, rejected);
