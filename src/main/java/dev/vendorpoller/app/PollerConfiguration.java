@@ -76,6 +76,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
+            account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
         }
         Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, VendorAdapters.create(f, config),
                 new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()), accounts.get(f.account()))).toList());

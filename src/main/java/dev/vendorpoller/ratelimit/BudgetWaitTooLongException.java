@@ -8,6 +8,16 @@ import java.time.Duration;
  */
 public class BudgetWaitTooLongException extends RuntimeException {
     public BudgetWaitTooLongException(String account, String reason, Duration wait) {
-        super("account " + account + ": the next request would wait " + wait + " (" + reason + "), longer than its max-wait");
+        this("account " + account + ": the next request would wait " + wait + " (" + reason + "), longer than its max-wait");
+    }
+
+    private BudgetWaitTooLongException(String message) {
+        super(message);
+    }
+
+    /** The service is stopping while a request waits for budget: stop waiting, send nothing. */
+    public static BudgetWaitTooLongException stopping(String account, String reason) {
+        return new BudgetWaitTooLongException("account " + account + ": the service is stopping; the request waiting for "
+                + reason + " is not sent");
     }
 }

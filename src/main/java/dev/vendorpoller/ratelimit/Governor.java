@@ -57,6 +57,8 @@ public final class Governor {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private volatile WaitObserver waitObserver = (reason, millis) -> { };
+    /** True once the service is stopping: a request still waiting for budget then gives up at once. */
+    private volatile java.util.function.BooleanSupplier stopping = () -> false;
 
     /** Told how long each request waited for budget and why (the reason that held it last). */
     public interface WaitObserver {
@@ -77,6 +79,11 @@ public final class Governor {
 
     public void observeWaits(WaitObserver observer) {
         this.waitObserver = observer;
+    }
+
+    /** A stop must not wait out a Retry-After: Quartz lets a running job finish, it does not interrupt it. */
+    public void stopWaitingWhen(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
     }
 
     /**
@@ -110,6 +117,9 @@ public final class Governor {
                     }
                 }
                 reason = wait.reason();
+                if (stopping.getAsBoolean()) {
+                    throw BudgetWaitTooLongException.stopping(account, wait.reason());
+                }
                 if (now + wait.millis() > deadline) {
                     throw new BudgetWaitTooLongException(account, wait.reason(), Duration.ofMillis(wait.millis()));
                 }

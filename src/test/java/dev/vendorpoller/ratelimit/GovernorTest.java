@@ -153,6 +153,23 @@ class GovernorTest extends VendorAndPoller {
         assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).isZero();
     }
 
+    @Test
+    void stopping_while_a_request_waits_for_a_long_retry_after_is_quick_and_dead_letters_nothing() throws Exception {
+        vendor.stubFor(pageAt(null).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
+        poller.feed("forms", vendor.baseUrl()).set("camel.main.shutdown-timeout", "2").start();
+        await("the 429", WAIT, () -> !vendor.getAllServeEvents().isEmpty());
+        Thread.sleep(300); // the retry is now waiting in the governor for the vendor's 30 s
+
+        long started = System.nanoTime();
+        poller.stop();
+        long stopMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(stopMillis).as("stop does not wait out the Retry-After").isLessThan(10_000);
+        assertThat(vendor.getAllServeEvents()).as("nothing sent during the wait").hasSize(1);
+        assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).as("a wait cut short is not a failure").isZero();
+        assertThat(poller.count("SELECT COUNT(*) FROM feed_cursor")).isZero();
+    }
+
     /** Starts the demo vendor enforcing {@code limits}; returns its log of what it received. */
     RequestLog demoVendor(int backlog, long pageDelayMillis, VendorLimits limits) throws Exception {
         demo = new DemoVendor(new DemoVendor.Options(0, "acme-token", backlog, 1_000_000, 0.0, 0, pageDelayMillis, false))
