@@ -93,7 +93,7 @@ public final class AccountConfigLoader {
         GovernorSettings d = GovernorSettings.unlimited();
         return new GovernorSettings(
                 RateTier.parseAll(p + "limits", config.optional(p + "limits").orElse("")),
-                percent(p + "reserve", 0, 50),
+                config.percent(p + "reserve", 0, 50),
                 config.positiveInt(p + "max-concurrent", 8, 1000),
                 positive(p + "max-wait", Duration.ofMinutes(2)),
                 config.bool(p + "learn-limits", d.learnLimits()));
@@ -107,25 +107,8 @@ public final class AccountConfigLoader {
         if (minimum > window) {
             throw new ConfigException(b + "minimum-calls", "must not exceed " + b + "window (" + window + ") but was " + minimum);
         }
-        return new BreakerSettings(percent(b + "failure-rate", d.failureRatePercent(), 100), minimum, window,
+        return new BreakerSettings(config.percent(b + "failure-rate", d.failureRatePercent(), 100), minimum, window,
                 positive(b + "open-for", d.openFor()), config.positiveInt(b + "probes", d.probes(), 100));
-    }
-
-    /** {@code 5} or {@code 5%}. */
-    private int percent(String key, int defaultValue, int max) {
-        String raw = config.optional(key).map(v -> v.endsWith("%") ? v.substring(0, v.length() - 1).trim() : v).orElse(null);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value < 0 || value > max) {
-                throw new ConfigException(key, "must be a percentage from 0 to " + max + " but was " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "must be a whole percentage (e.g. 5%) but was '" + raw + "'");
-        }
     }
 
     private Duration positive(String key, Duration defaultValue) {

@@ -29,19 +29,28 @@ public final class ConfigReader {
     }
 
     public int positiveInt(String key, int defaultValue, int max) {
-        String raw = optional(key).orElse(null);
-        if (raw == null) {
-            return defaultValue;
-        }
+        return optional(key).map(raw -> wholeNumber(key, raw, 1, max, "must be between 1 and " + max,
+                "must be a whole number")).orElse(defaultValue);
+    }
+
+    /** A whole percentage, written {@code 5} or {@code 5%}, from 0 to {@code max}. */
+    public int percent(String key, int defaultValue, int max) {
+        return optional(key).map(v -> v.endsWith("%") ? v.substring(0, v.length() - 1).trim() : v)
+                .map(raw -> wholeNumber(key, raw, 0, max, "must be a percentage from 0 to " + max,
+                        "must be a whole percentage (e.g. 5%)")).orElse(defaultValue);
+    }
+
+    private static int wholeNumber(String key, String raw, int min, int max, String outOfRange, String notANumber) {
+        int value;
         try {
-            int value = Integer.parseInt(raw);
-            if (value < 1 || value > max) {
-                throw new ConfigException(key, "must be between 1 and " + max + " but was " + value);
-            }
-            return value;
+            value = Integer.parseInt(raw);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "must be a whole number but was '" + raw + "'");
+            throw new ConfigException(key, notANumber + " but was '" + raw + "'");
         }
+        if (value < min || value > max) {
+            throw new ConfigException(key, outOfRange + " but was " + value);
+        }
+        return value;
     }
 
     public boolean bool(String key, boolean defaultValue) {

@@ -90,15 +90,24 @@ class ParticipantsSinkTest {
         assertThat(participants.accepted()).noneMatch(ParticipantsDemo.Participant::duplicate);
     }
 
-    @Test
-    void two_feeds_sharing_the_account_never_have_two_requests_in_flight_and_each_record_arrives_once_mapped() throws Exception {
-        VendorLimits oneAtATime = ParticipantsDemo.oneAtATime(0); // the whole vendor: its polls and its pushes
+    /**
+     * A vendor that takes one request at a time across its whole API (its polls and its pushes), and two feeds that
+     * poll it and push to it through one account, acme; the caller sets the account and starts the service.
+     */
+    VendorLimits twoFeedsOnAOneAtATimeVendor() throws Exception {
+        VendorLimits oneAtATime = ParticipantsDemo.oneAtATime(0);
         vendor(30, 15);
         vendor.limits(oneAtATime);
         participants.limits(oneAtATime).processingDelay(Duration.ofMillis(10));
         vendor.start();
         feed("alpha", "acme", "account", "acme");
         feed("beta", "acme", "account", "acme");
+        return oneAtATime;
+    }
+
+    @Test
+    void two_feeds_sharing_the_account_never_have_two_requests_in_flight_and_each_record_arrives_once_mapped() throws Exception {
+        VendorLimits oneAtATime = twoFeedsOnAOneAtATimeVendor();
         poller.account("acme", "token", TOKEN, "max-concurrent", "1").start();
 
         awaitAllDelivered(60);
@@ -130,13 +139,7 @@ class ParticipantsSinkTest {
 
     @Test
     void without_the_cap_the_vendor_answers_503_busy() throws Exception {
-        VendorLimits oneAtATime = ParticipantsDemo.oneAtATime(0);
-        vendor(30, 15);
-        vendor.limits(oneAtATime);
-        participants.limits(oneAtATime).processingDelay(Duration.ofMillis(10));
-        vendor.start();
-        feed("alpha", "acme", "account", "acme");
-        feed("beta", "acme", "account", "acme");
+        VendorLimits oneAtATime = twoFeedsOnAOneAtATimeVendor();
         // the default cap (8 in flight); the breaker kept closed, so the 503s do not stop the traffic that overlaps
         poller.account("acme", "token", TOKEN, "breaker.window", "1000", "breaker.minimum-calls", "1000").start();
 
