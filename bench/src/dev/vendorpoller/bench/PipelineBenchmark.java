@@ -3,6 +3,26 @@ package dev.vendorpoller.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.app.VendorPoller;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.config.FeedConfigLoader;
+import dev.vendorpoller.config.Secret;
+import dev.vendorpoller.config.ServiceSettings;
+import dev.vendorpoller.contract.CanonicalRegistration;
+import dev.vendorpoller.contract.ContractResult;
+import dev.vendorpoller.contract.Hashes;
+import dev.vendorpoller.contract.PaymentStatus;
+import dev.vendorpoller.contract.RegistrationContract;
+import dev.vendorpoller.contract.Rejection;
+import dev.vendorpoller.contract.TicketTier;
+import dev.vendorpoller.cursor.Cursor;
+import dev.vendorpoller.cursor.CursorStore;
+import dev.vendorpoller.demo.DemoData;
+import dev.vendorpoller.demo.DemoVendor;
+import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
+import dev.vendorpoller.ledger.LedgerWriter;
+import dev.vendorpoller.ledger.RejectStore;
+import dev.vendorpoller.storage.Database;
+import dev.vendorpoller.vendor.VendorAdapters;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -14,10 +34,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.camel.main.Main;
 
@@ -40,7 +68,7 @@ public final class PipelineBenchmark {
         System.out.printf("benchmark: %,d records, page size %d, max heap %d MiB, %d cores%n", records, pageSize,
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
 
-        Process vendor = new ProcessBuilder("java", "-Xmx2g", "-cp", jar, "dev.vendorpoller.demo.DemoVendor",
+        Process vendor = new ProcessBuilder("java", "-Xmx2g", "-cp", jar, DemoVendor.class.getName(),
                 "--port", "" + port, "--token", TOKEN, "--backlog", "" + records, "--invalid-every", System.getProperty("bench.invalidEvery", "50"),
                 "--failure-rate", "0", "--live-per-second", "0", "--cache-pages", "true")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -117,7 +145,7 @@ public final class PipelineBenchmark {
     static double storageFloor(long records, int pageSize) throws Exception {
         String[] target = database("floor");
         long elapsed = 0;
-        try (Connection c = java.sql.DriverManager.getConnection(target[0], target[1], "")) {
+        try (Connection c = DriverManager.getConnection(target[0], target[1], "")) {
             c.createStatement().execute("CREATE TABLE keys_seen (messageId VARCHAR(100) NOT NULL,"
                     + " processorName VARCHAR(255) NOT NULL, createdAt TIMESTAMP NOT NULL, PRIMARY KEY (messageId, processorName))");
             c.createStatement().execute("CREATE TABLE ledger (external_id VARCHAR(255) NOT NULL, source VARCHAR(100) NOT NULL,"
@@ -125,14 +153,14 @@ public final class PipelineBenchmark {
             c.setAutoCommit(false);
             var keys = c.prepareStatement("INSERT INTO keys_seen VALUES (?, ?, ?)");
             var ledger = c.prepareStatement("INSERT INTO ledger VALUES (?, ?, ?)");
-            var now = new java.sql.Timestamp(System.currentTimeMillis());
+            var now = new Timestamp(System.currentTimeMillis());
             for (long from = 0; from < records; from += pageSize) {
                 List<Object[]> page = new ArrayList<>(pageSize);
                 for (long p = from; p < Math.min(records, from + pageSize); p++) {
-                    var updated = dev.vendorpoller.demo.DemoData.updatedAt(p);
-                    String key = dev.vendorpoller.contract.Hashes.sha256Hex("bench", "reg-" + p, updated.toString());
-                    page.add(new Object[] {dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository.messageId(updated, key),
-                            "reg-" + p, updated.atOffset(java.time.ZoneOffset.UTC)});
+                    var updated = DemoData.updatedAt(p);
+                    String key = Hashes.sha256Hex("bench", "reg-" + p, updated.toString());
+                    page.add(new Object[] {BatchingJdbcMessageIdRepository.messageId(updated, key),
+                            "reg-" + p, updated.atOffset(ZoneOffset.UTC)});
                 }
                 long started = System.nanoTime();
                 for (Object[] r : page) {
@@ -163,30 +191,30 @@ public final class PipelineBenchmark {
      */
     static double storageOnly(long records, int pageSize) throws Exception {
         String[] target = database("storage");
-        var settings = new dev.vendorpoller.config.ServiceSettings(target[0], target[1], new dev.vendorpoller.config.Secret(""), 2,
-                java.time.Duration.ofDays(90), 200, 8, java.time.Duration.ofSeconds(2));
+        var settings = new ServiceSettings(target[0], target[1], new Secret(""), 2,
+                Duration.ofDays(90), 200, 8, Duration.ofSeconds(2));
         long elapsed = 0;
-        try (var db = new dev.vendorpoller.storage.Database(settings)) {
-            var keys = new dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
-            var ledger = new dev.vendorpoller.ledger.LedgerWriter(db.jdbc());
-            var cursors = new dev.vendorpoller.cursor.CursorStore(db.jdbc());
+        try (var db = new Database(settings)) {
+            var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
+            var ledger = new LedgerWriter(db.jdbc());
+            var cursors = new CursorStore(db.jdbc());
             var metadata = new ObjectMapper().createObjectNode().put("channel", "web");
             for (long from = 0; from < records; from += pageSize) {
-                List<dev.vendorpoller.contract.CanonicalRegistration> page = new ArrayList<>(pageSize);
+                List<CanonicalRegistration> page = new ArrayList<>(pageSize);
                 for (long p = from; p < Math.min(records, from + pageSize); p++) {
-                    var updated = dev.vendorpoller.demo.DemoData.updatedAt(p);
-                    page.add(new dev.vendorpoller.contract.CanonicalRegistration(
-                            dev.vendorpoller.contract.Hashes.sha256Hex("bench", "reg-" + p, updated.toString()), "bench",
-                            "reg-" + p, "attendee." + p + "@example.com", dev.vendorpoller.contract.TicketTier.VIP,
-                            dev.vendorpoller.contract.PaymentStatus.COMPLETED, updated, updated, metadata));
+                    var updated = DemoData.updatedAt(p);
+                    page.add(new CanonicalRegistration(
+                            Hashes.sha256Hex("bench", "reg-" + p, updated.toString()), "bench",
+                            "reg-" + p, "attendee." + p + "@example.com", TicketTier.VIP,
+                            PaymentStatus.COMPLETED, updated, updated, metadata));
                 }
                 String next = "pos:" + (from + pageSize);
                 long started = System.nanoTime();
                 db.tx().executeWithoutResult(status -> {
-                    keys.addAllNew(page.stream().map(r -> dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository
+                    keys.addAllNew(page.stream().map(r -> BatchingJdbcMessageIdRepository
                             .messageId(r.sourceUpdatedAt(), r.idempotencyKey())).toList());
                     ledger.apply("bench", page);
-                    cursors.save("bench", dev.vendorpoller.cursor.Cursor.of(next));
+                    cursors.save("bench", Cursor.of(next));
                 });
                 elapsed += System.nanoTime() - started;
             }
@@ -207,23 +235,23 @@ public final class PipelineBenchmark {
         Map<String, String> props = Map.of("vendor-poller.feeds", "bench", p + "type", "registration-api",
                 p + "base-url", base, p + "token", TOKEN, p + "schedule.interval", "1s", p + "page-size", "" + pageSize,
                 p + "tiers", "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP");
-        var reader = new dev.vendorpoller.config.ConfigReader(k -> java.util.Optional.ofNullable(props.get(k)));
-        var feed = new dev.vendorpoller.config.FeedConfigLoader(reader, dev.vendorpoller.vendor.VendorAdapters.types()).load().get(0);
-        var adapter = dev.vendorpoller.vendor.VendorAdapters.create(feed, reader);
-        var contract = new dev.vendorpoller.contract.RegistrationContract(java.time.Clock.systemUTC());
+        var reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
+        var feed = new FeedConfigLoader(reader, VendorAdapters.types()).load().get(0);
+        var adapter = VendorAdapters.create(feed, reader);
+        var contract = new RegistrationContract(Clock.systemUTC());
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String[] target = database("no-camel");
-        var settings = new dev.vendorpoller.config.ServiceSettings(target[0], target[1], new dev.vendorpoller.config.Secret(""), 1,
-                java.time.Duration.ofDays(90), 200, 8, java.time.Duration.ofSeconds(2));
+        var settings = new ServiceSettings(target[0], target[1], new Secret(""), 1,
+                Duration.ofDays(90), 200, 8, Duration.ofSeconds(2));
         long count = 0;
         long start = System.nanoTime();
-        try (var db = new dev.vendorpoller.storage.Database(settings)) {
-            var keys = new dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
-            var ledger = new dev.vendorpoller.ledger.LedgerWriter(db.jdbc());
-            var rejects = new dev.vendorpoller.ledger.RejectStore(db.jdbc(), json);
-            var cursors = new dev.vendorpoller.cursor.CursorStore(db.jdbc());
-            var cursor = dev.vendorpoller.cursor.Cursor.start();
+        try (var db = new Database(settings)) {
+            var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
+            var ledger = new LedgerWriter(db.jdbc());
+            var rejects = new RejectStore(db.jdbc(), json);
+            var cursors = new CursorStore(db.jdbc());
+            var cursor = Cursor.start();
             while (count < limit) {
                 var request = adapter.request(cursor);
                 HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(request.url() + "?" + request.query()))
@@ -233,13 +261,13 @@ public final class PipelineBenchmark {
                     body = json.readTree(in);
                 }
                 var page = adapter.page(cursor, body, Map.of());
-                List<dev.vendorpoller.contract.CanonicalRegistration> valid = new ArrayList<>();
-                List<dev.vendorpoller.contract.Rejection> rejected = new ArrayList<>();
+                List<CanonicalRegistration> valid = new ArrayList<>();
+                List<Rejection> rejected = new ArrayList<>();
                 for (JsonNode record : page.records()) {
                     var result = contract.check(feed, adapter.registration(record));
-                    if (result instanceof dev.vendorpoller.contract.ContractResult.Valid v) {
+                    if (result instanceof ContractResult.Valid v) {
                         valid.add(v.registration());
-                    } else if (result instanceof dev.vendorpoller.contract.ContractResult.Rejected r) {
+                    } else if (result instanceof ContractResult.Rejected r) {
                         rejected.add(r.rejection());
                     }
                 }
@@ -247,9 +275,9 @@ public final class PipelineBenchmark {
                 var after = cursor.advanceTo(page.nextCursor());
                 db.tx().executeWithoutResult(status -> {
                     cursors.advance("bench", before, after);
-                    var fresh = keys.addAllNew(valid.stream().map(r -> dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository
+                    var fresh = keys.addAllNew(valid.stream().map(r -> BatchingJdbcMessageIdRepository
                             .messageId(r.sourceUpdatedAt(), r.idempotencyKey())).toList());
-                    ledger.apply("bench", valid.stream().filter(r -> fresh.contains(dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository
+                    ledger.apply("bench", valid.stream().filter(r -> fresh.contains(BatchingJdbcMessageIdRepository
                             .messageId(r.sourceUpdatedAt(), r.idempotencyKey()))).toList());
                     rejects.storeNew("bench", before.value().orElse(null), rejected);
                 });
@@ -326,14 +354,14 @@ public final class PipelineBenchmark {
         if (Boolean.getBoolean("bench.postgres")) {
             String server = "jdbc:postgresql://127.0.0.1:5432/test";
             String schema = "bench_" + phase + "_" + Long.toHexString(System.nanoTime());
-            try (Connection c = java.sql.DriverManager.getConnection(server, "postgres", "")) {
+            try (Connection c = DriverManager.getConnection(server, "postgres", "")) {
                 c.createStatement().execute("CREATE SCHEMA " + schema);
             }
             System.out.println(phase + ": PostgreSQL schema " + schema);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (Connection c = java.sql.DriverManager.getConnection(server, "postgres", "")) {
+                try (Connection c = DriverManager.getConnection(server, "postgres", "")) {
                     c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     System.err.println("could not drop schema " + schema + ": " + e.getMessage());
                 }
             }));
@@ -349,7 +377,7 @@ public final class PipelineBenchmark {
             if (!rs.next()) {
                 return 0;
             }
-            String decoded = new String(java.util.Base64.getUrlDecoder().decode(rs.getString(1)));
+            String decoded = new String(Base64.getUrlDecoder().decode(rs.getString(1)));
             return Long.parseLong(decoded.substring(4)); // the demo vendor's cursor is its log position
         }
     }
