@@ -190,11 +190,8 @@ public final class PipelineBenchmark {
      * when fetching, parsing, the contract and Camel cost nothing.
      */
     static double storageOnly(long records, int pageSize) throws Exception {
-        String[] target = database("storage");
-        var settings = new ServiceSettings(target[0], target[1], new Secret(""), 2,
-                Duration.ofDays(90), 200, 8, Duration.ofSeconds(2));
         long elapsed = 0;
-        try (var db = new Database(settings)) {
+        try (var db = productionDatabase("storage")) {
             var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
             var ledger = new LedgerWriter(db.jdbc());
             var cursors = new CursorStore(db.jdbc());
@@ -241,12 +238,9 @@ public final class PipelineBenchmark {
         var contract = new RegistrationContract(Clock.systemUTC());
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String[] target = database("no-camel");
-        var settings = new ServiceSettings(target[0], target[1], new Secret(""), 1,
-                Duration.ofDays(90), 200, 8, Duration.ofSeconds(2));
         long count = 0;
         long start = System.nanoTime();
-        try (var db = new Database(settings)) {
+        try (var db = productionDatabase("no-camel")) {
             var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
             var ledger = new LedgerWriter(db.jdbc());
             var rejects = new RejectStore(db.jdbc(), json);
@@ -344,6 +338,13 @@ public final class PipelineBenchmark {
             throw new IllegalStateException("ledger + rejects = " + (ledgered + rejected) + ", expected " + records);
         }
         return (records - firstDone) / steadySeconds;
+    }
+
+    /** A fresh database for one phase, opened as the service opens it (pool of one, Flyway migrations). */
+    static Database productionDatabase(String phase) throws Exception {
+        String[] target = database(phase);
+        return new Database(new ServiceSettings(target[0], target[1], new Secret(""), 1, Duration.ofDays(90), 200, 8,
+                Duration.ofSeconds(2)));
     }
 
     /**

@@ -57,6 +57,8 @@ class KillRestartIT {
     private static final int MAX_KILLS = 14;
     private static final int KILL_AFTER_MIN_MS = 2000;
     private static final int KILL_AFTER_MAX_MS = 6000;
+    /** Most kills land this long at most after the run's first page: mid-backlog however slowly the JVM starts. */
+    private static final int KILL_AFTER_FIRST_PAGE_MAX_MS = 1500;
     private static final int MAX_FINAL_RUNS = 3;
     private static final Duration FINAL_RUN_DEADLINE = Duration.ofSeconds(90);
     /** A final run that delivers nothing for this long while not caught up is stuck. */
@@ -91,8 +93,16 @@ class KillRestartIT {
             while (midBacklog < MID_BACKLOG_KILLS && kills < MAX_KILLS) {
                 long pagesBefore = vendor.pagesServed();
                 ServiceProcess run = start(dir, config);
-                long delay = KILL_AFTER_MIN_MS + random.nextInt(KILL_AFTER_MAX_MS - KILL_AFTER_MIN_MS);
-                Thread.sleep(delay);
+                long runStarted = System.nanoTime();
+                // Every third kill lands at a random moment from start (maybe during start-up or the migrations); the
+                // others at a random moment after the run's first page, so a loaded machine still gets mid-backlog kills.
+                if (kills % 3 == 2) {
+                    Thread.sleep(KILL_AFTER_MIN_MS + random.nextInt(KILL_AFTER_MAX_MS - KILL_AFTER_MIN_MS));
+                } else {
+                    awaitPages(run, vendor, pagesBefore, 1);
+                    Thread.sleep(random.nextInt(KILL_AFTER_FIRST_PAGE_MAX_MS));
+                }
+                long delay = (System.nanoTime() - runStarted) / 1_000_000;
                 if (!run.isAlive()) {
                     throw new AssertionError("run " + runs.size() + " exited by itself (code " + run.awaitExit(Duration.ZERO)
                             + ") before its kill; log tail:\n" + run.tail(60));
@@ -169,10 +179,7 @@ class KillRestartIT {
     private long stopGracefullyMidBacklog(Path dir, Path config, Path db, DemoVendor vendor) throws Exception {
         long pagesBefore = vendor.pagesServed();
         ServiceProcess run = start(dir, config);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (vendor.pagesServed() - pagesBefore < 10 && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        awaitPages(run, vendor, pagesBefore, 10);
         assertThat(vendor.pagesServed() - pagesBefore).as("pages served before the SIGTERM; log tail:%n%s", run.tail(40))
                 .isGreaterThanOrEqualTo(10);
         assertThat(vendor.caughtUp()).as("caught up before the SIGTERM").isFalse();
@@ -187,6 +194,14 @@ class KillRestartIT {
         assertThat(millis).as("ms from SIGTERM to exit mid-backlog").isLessThan(10_000);
         assertThat(atomic).as("database after the graceful stop").startsWith("consistent");
         return millis;
+    }
+
+    /** Waits (30 s at most) until the vendor served this run {@code pages} pages, or the run died. */
+    private static void awaitPages(ServiceProcess run, DemoVendor vendor, long pagesBefore, int pages) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (vendor.pagesServed() - pagesBefore < pages && run.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     /** Waits until the vendor served its end, the sink has every record's current version, and the sink went quiet. */
