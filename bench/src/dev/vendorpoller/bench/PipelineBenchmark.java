@@ -53,7 +53,8 @@ import org.apache.camel.main.Main;
  * End-to-end throughput of the poll pipeline (fetch -> contract -> idempotent repository -> ledger, one transaction a
  * page) next to a bare fetch-and-parse of the same pages in the same run (the ceiling), with peak heap sampled all
  * along. Three bounds in between say where the time goes: the H2 floor (key-only rows), the production page
- * transaction alone, and the pipeline's steps without Camel. The vendor runs in its own JVM serving pre-built pages, so its memory and page building are not ours.
+ * transaction alone, and the pipeline's steps without Camel. The vendor runs in its own JVM serving pre-built pages,
+ * so its memory and page building are not ours.
  *
  * <p>Run: {@code bench/run.sh [records] [page-size]} (defaults 1000000 and 1000), under -Xmx256m.
  */
