@@ -4,25 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.app.VendorPoller;
 import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.config.FeedConfigLoader;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.ServiceSettings;
-import dev.vendorpoller.contract.CanonicalRegistration;
-import dev.vendorpoller.contract.ContractResult;
-import dev.vendorpoller.contract.Hashes;
-import dev.vendorpoller.contract.PaymentStatus;
-import dev.vendorpoller.contract.RegistrationContract;
-import dev.vendorpoller.contract.Rejection;
-import dev.vendorpoller.contract.TicketTier;
-import dev.vendorpoller.cursor.Cursor;
-import dev.vendorpoller.cursor.CursorStore;
 import dev.vendorpoller.demo.DemoData;
 import dev.vendorpoller.demo.DemoVendor;
-import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
-import dev.vendorpoller.ledger.LedgerWriter;
-import dev.vendorpoller.ledger.RejectStore;
-import dev.vendorpoller.storage.Database;
-import dev.vendorpoller.vendor.VendorAdapters;
+import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.feed.FeedConfigLoader;
+import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Hashes;
+import dev.vendorpoller.record.PaymentStatus;
+import dev.vendorpoller.record.Rejection;
+import dev.vendorpoller.record.registration.CanonicalRegistration;
+import dev.vendorpoller.record.registration.RegistrationContract;
+import dev.vendorpoller.record.registration.RegistrationLedger;
+import dev.vendorpoller.record.registration.TicketTier;
+import dev.vendorpoller.source.SourceTypes;
+import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
+import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.RejectStore;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -194,7 +194,7 @@ public final class PipelineBenchmark {
         long elapsed = 0;
         try (var db = productionDatabase("storage")) {
             var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
-            var ledger = new LedgerWriter(db.jdbc());
+            var ledger = new RegistrationLedger(db.jdbc());
             var cursors = new CursorStore(db.jdbc());
             var metadata = new ObjectMapper().createObjectNode().put("channel", "web");
             for (long from = 0; from < records; from += pageSize) {
@@ -234,8 +234,8 @@ public final class PipelineBenchmark {
                 p + "base-url", base, p + "token", TOKEN, p + "schedule.interval", "1s", p + "page-size", "" + pageSize,
                 p + "tiers", "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP");
         var reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
-        var feed = new FeedConfigLoader(reader, VendorAdapters.types()).load().get(0);
-        var adapter = VendorAdapters.create(feed, reader);
+        var feed = new FeedConfigLoader(reader, SourceTypes.types()).load().get(0);
+        var adapter = SourceTypes.create(feed, reader);
         var contract = new RegistrationContract(Clock.systemUTC());
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -243,7 +243,7 @@ public final class PipelineBenchmark {
         long start = System.nanoTime();
         try (var db = productionDatabase("no-camel")) {
             var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
-            var ledger = new LedgerWriter(db.jdbc());
+            var ledger = new RegistrationLedger(db.jdbc());
             var rejects = new RejectStore(db.jdbc(), json);
             var cursors = new CursorStore(db.jdbc());
             var cursor = Cursor.start();

@@ -1,7 +1,7 @@
 package dev.vendorpoller.account;
 
+import dev.vendorpoller.account.AccountConfig;
 import dev.vendorpoller.auth.Credentials;
-import dev.vendorpoller.config.AccountConfig;
 import dev.vendorpoller.ratelimit.Governor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 

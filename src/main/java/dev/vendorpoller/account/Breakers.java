@@ -1,8 +1,8 @@
 package dev.vendorpoller.account;
 
+import dev.vendorpoller.failure.RateLimitedException;
+import dev.vendorpoller.failure.RetryableVendorException;
 import dev.vendorpoller.ratelimit.BreakerSettings;
-import dev.vendorpoller.vendor.RateLimitedException;
-import dev.vendorpoller.vendor.RetryableVendorException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;

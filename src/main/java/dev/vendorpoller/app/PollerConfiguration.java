@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.vendorpoller.account.Account;
+import dev.vendorpoller.account.AccountConfig;
+import dev.vendorpoller.account.AccountConfigLoader;
 import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.account.Breakers;
 import dev.vendorpoller.account.VendorCalls;
@@ -14,34 +16,32 @@ import dev.vendorpoller.auth.Credentials;
 import dev.vendorpoller.auth.OAuth2Credentials;
 import dev.vendorpoller.auth.OAuth2Settings;
 import dev.vendorpoller.auth.TokenStore;
-import dev.vendorpoller.config.AccountConfig;
-import dev.vendorpoller.config.AccountConfigLoader;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.config.FeedConfig;
-import dev.vendorpoller.config.FeedConfigLoader;
 import dev.vendorpoller.config.ServiceSettings;
-import dev.vendorpoller.contract.RegistrationContract;
-import dev.vendorpoller.cursor.CursorStore;
-import dev.vendorpoller.deadletter.DeadLetters;
+import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.delivery.Outbox;
+import dev.vendorpoller.delivery.OutboxDrain;
+import dev.vendorpoller.delivery.SinkMapping;
 import dev.vendorpoller.demo.DemoVendor;
 import dev.vendorpoller.demo.VendorLimits;
-import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
-import dev.vendorpoller.ledger.LedgerWriter;
-import dev.vendorpoller.ledger.PaymentLedger;
-import dev.vendorpoller.ledger.RejectStore;
-import dev.vendorpoller.outbox.Outbox;
-import dev.vendorpoller.outbox.OutboxDrain;
-import dev.vendorpoller.outbox.SinkMapping;
+import dev.vendorpoller.feed.FeedConfig;
+import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import dev.vendorpoller.poll.PageCommitter;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
-import dev.vendorpoller.storage.Database;
-import dev.vendorpoller.vendor.PaymentEventAdapter;
-import dev.vendorpoller.vendor.VendorAdapters;
+import dev.vendorpoller.record.payment.PaymentLedger;
+import dev.vendorpoller.record.registration.RegistrationContract;
+import dev.vendorpoller.record.registration.RegistrationLedger;
+import dev.vendorpoller.source.PaymentEventAdapter;
+import dev.vendorpoller.source.SourceTypes;
+import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
+import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.RejectStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +64,7 @@ public final class PollerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
         ServiceSettings settings = ServiceSettings.load(config);
-        List<FeedConfig> feedConfigs = new FeedConfigLoader(config, VendorAdapters.types()).load();
+        List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs);
         Map<String, SinkMapping> sinkFields = SinkMapping.load(config, feedConfigs); // each feed's sink-fields, validated
         startDemoVendorIfEnabled(context, config);
@@ -78,7 +78,7 @@ public final class PollerConfiguration implements CamelConfiguration {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
             account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
         }
-        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, VendorAdapters.create(f, config),
+        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, SourceTypes.create(f, config),
                 new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()), accounts.get(f.account()))).toList());
         for (Feed feed : feeds.all()) {
             context.addService(feed.idempotency());
@@ -120,7 +120,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         RejectStore rejects = new RejectStore(db.jdbc(), json);
         registry.bind("rejectStore", rejects);
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
-        registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new LedgerWriter(db.jdbc()),
+        registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new RegistrationLedger(db.jdbc()),
                 rejects, outbox, json, new PaymentLedger(db.jdbc(), json)));
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind, sinkFields),
                 settings.outboxBatchSize(), settings.outboxMaxAttempts()));

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.auth.TokenStore.Tokens;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
-import dev.vendorpoller.contract.Hashes;
+import dev.vendorpoller.record.Hashes;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package dev.vendorpoller.auth;
 
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
-import dev.vendorpoller.storage.Sql;
+import dev.vendorpoller.store.Sql;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;

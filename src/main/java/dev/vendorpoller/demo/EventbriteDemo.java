@@ -2,7 +2,7 @@ package dev.vendorpoller.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.vendorpoller.http.LoopbackHttp;
+import dev.vendorpoller.ops.LoopbackHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

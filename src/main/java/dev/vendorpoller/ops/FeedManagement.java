@@ -1,13 +1,13 @@
 package dev.vendorpoller.ops;
 
-import dev.vendorpoller.contract.ContractResult;
-import dev.vendorpoller.cursor.Cursor;
-import dev.vendorpoller.cursor.CursorStore;
-import dev.vendorpoller.deadletter.DeadLetters;
-import dev.vendorpoller.ledger.RejectStore;
+import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.PageCommitter;
 import dev.vendorpoller.poll.PollSteps;
+import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.RejectStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,18 +1,18 @@
 package dev.vendorpoller.ops;
 
-import dev.vendorpoller.cursor.CursorStore;
-import dev.vendorpoller.deadletter.DeadLetters;
-import dev.vendorpoller.ledger.RejectStore;
+import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.poll.Feed;
 import dev.vendorpoller.poll.Feeds;
 import dev.vendorpoller.poll.PageCommitter;
 import dev.vendorpoller.poll.PollSteps;
-import dev.vendorpoller.storage.Database;
+import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.RejectStore;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.ManagementAgent;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.ManagementAgent;
+import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,19 +2,19 @@ package dev.vendorpoller.poll;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vendorpoller.contract.CanonicalPaymentEvent;
-import dev.vendorpoller.contract.CanonicalRegistration;
-import dev.vendorpoller.contract.ContractResult;
-import dev.vendorpoller.contract.Rejection;
-import dev.vendorpoller.cursor.Cursor;
-import dev.vendorpoller.cursor.CursorStore;
-import dev.vendorpoller.ledger.BatchingJdbcMessageIdRepository;
-import dev.vendorpoller.ledger.LedgerWriter;
-import dev.vendorpoller.ledger.PaymentLedger;
-import dev.vendorpoller.ledger.RejectStore;
-import dev.vendorpoller.outbox.Outbox;
-import dev.vendorpoller.vendor.Page;
-import dev.vendorpoller.vendor.PaymentEventAdapter;
+import dev.vendorpoller.delivery.Outbox;
+import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Rejection;
+import dev.vendorpoller.record.payment.CanonicalPaymentEvent;
+import dev.vendorpoller.record.payment.PaymentLedger;
+import dev.vendorpoller.record.registration.CanonicalRegistration;
+import dev.vendorpoller.record.registration.RegistrationLedger;
+import dev.vendorpoller.source.Page;
+import dev.vendorpoller.source.PaymentEventAdapter;
+import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
+import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.RejectStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +34,14 @@ public final class PageCommitter {
     private final Feeds feeds;
     private final TransactionTemplate tx;
     private final CursorStore cursors;
-    private final LedgerWriter ledger;
+    private final RegistrationLedger ledger;
     private final RejectStore rejects;
     private final Outbox outbox;
     private final ObjectMapper json;
     private final PaymentLedger payments;
     private final Set<String> paymentTargets;
 
-    public PageCommitter(Feeds feeds, TransactionTemplate tx, CursorStore cursors, LedgerWriter ledger,
+    public PageCommitter(Feeds feeds, TransactionTemplate tx, CursorStore cursors, RegistrationLedger ledger,
             RejectStore rejects, Outbox outbox, ObjectMapper json, PaymentLedger payments) {
         this.payments = payments;
         // only registration feeds a payment feed applies to can have events waiting for them

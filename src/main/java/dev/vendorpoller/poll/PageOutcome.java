@@ -1,6 +1,6 @@
 package dev.vendorpoller.poll;
 
-import dev.vendorpoller.cursor.Cursor;
+import dev.vendorpoller.feed.Cursor;
 
 /** What one committed page did; logged as one line per page and kept as exchange properties. */
 public record PageOutcome(Cursor before, Cursor after, int records, int ledgered, int duplicates, int stale,

@@ -1,5 +1,6 @@
 package dev.vendorpoller.ratelimit;
 
+import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -2,9 +2,9 @@ package dev.vendorpoller.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vendorpoller.contract.Hashes;
 import dev.vendorpoller.demo.DemoData;
 import dev.vendorpoller.demo.DemoVendor;
+import dev.vendorpoller.record.Hashes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

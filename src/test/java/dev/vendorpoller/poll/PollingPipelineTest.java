@@ -1,16 +1,16 @@
 package dev.vendorpoller.poll;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.vendorpoller.support.PollerHarness.await;
-import static org.assertj.core.api.Assertions.assertThat;
-import static dev.vendorpoller.support.VendorPages.rec;
 import static dev.vendorpoller.support.VendorPages.page;
+import static dev.vendorpoller.support.VendorPages.rec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -176,7 +176,7 @@ class PollingPipelineTest extends VendorAndPoller {
         var dl = poller.query("SELECT feed, kind, page_cursor, error_type, error_message, payload, attempts FROM dead_letter").get(0);
         assertThat(dl).containsEntry("feed", "forms").containsEntry("kind", "PAGE").containsEntry("page_cursor", "c1")
                 .containsEntry("attempts", 4).containsEntry("payload", "upstream exploded")
-                .containsEntry("error_type", "dev.vendorpoller.vendor.RetryableVendorException");
+                .containsEntry("error_type", "dev.vendorpoller.failure.RetryableVendorException");
         assertThat((String) dl.get("error_message")).contains("502").doesNotContain("test-token");
         assertThat(requestsAt("c1")).isGreaterThanOrEqualTo(4);
         assertThat(storedCursor("forms")).isEqualTo("c1");
@@ -191,7 +191,7 @@ class PollingPipelineTest extends VendorAndPoller {
         await("a dead letter", WAIT, () -> poller.count("SELECT COUNT(*) FROM dead_letter") >= 1);
 
         var dl = poller.query("SELECT error_type, error_message, attempts, page_cursor FROM dead_letter").get(0);
-        assertThat(dl.get("error_type")).isEqualTo("dev.vendorpoller.vendor.VendorRequestRejectedException");
+        assertThat(dl.get("error_type")).isEqualTo("dev.vendorpoller.failure.VendorRequestRejectedException");
         assertThat(dl.get("attempts")).isEqualTo(1);
         assertThat(dl.get("page_cursor")).isNull();
         assertThat((String) dl.get("error_message")).contains("401").doesNotContain("test-token");

@@ -1,10 +1,10 @@
 package dev.vendorpoller.support;
 
-import dev.vendorpoller.config.FeedConfig;
-import dev.vendorpoller.config.Schedule;
 import dev.vendorpoller.config.Secret;
-import dev.vendorpoller.contract.PaymentStatus;
-import dev.vendorpoller.contract.TicketTier;
+import dev.vendorpoller.feed.FeedConfig;
+import dev.vendorpoller.feed.Schedule;
+import dev.vendorpoller.record.PaymentStatus;
+import dev.vendorpoller.record.registration.TicketTier;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

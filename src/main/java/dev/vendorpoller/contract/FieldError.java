@@ -1,5 +1,0 @@
-package dev.vendorpoller.contract;
-
-/** One reason a record was rejected: which canonical field, a stable machine code, a human message. */
-public record FieldError(String field, String code, String message) {
-}

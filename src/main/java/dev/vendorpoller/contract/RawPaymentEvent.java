@@ -1,8 +1,0 @@
-package dev.vendorpoller.contract;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-/** The fields of one vendor payment event, as the vendor sent them; the contract validates and normalises them. */
-public record RawPaymentEvent(JsonNode raw, JsonNode eventId, JsonNode type, JsonNode created, JsonNode objectId,
-        JsonNode amount, JsonNode currency, JsonNode status, JsonNode registrationRef, PaymentStatus paymentStatus) {
-}

@@ -1,0 +1,184 @@
+package dev.vendorpoller.source.http;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vendorpoller.config.ConfigException;
+import dev.vendorpoller.failure.VendorRequestRejectedException;
+import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.record.Timestamps;
+import dev.vendorpoller.source.Page;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code cursor-style = continuation-since}: incremental scans by modification time. A scan asks for the records
+ * changed since the high-water mark (the newest {@code since-field} timestamp seen so far) minus {@code lookback},
+ * as {@code since-param}; the vendor pages through the scan with a continuation token ({@code continuation}, a JSON
+ * pointer into the body) that is sent back as {@code continuation-param} together with the scan's since. No token:
+ * the scan is over, and the next run starts a new one from the new high-water mark.
+ *
+ * <p>The cursor text says all of it, readably: {@code hwm=2026-03-01T10:00:00Z} between scans;
+ * {@code hwm=…&scan-from=2026-03-01T09:55:00Z&continuation=…} inside one ({@code none} / {@code start}: no
+ * timestamp yet / scan from the beginning, without since). An operator may reset it to {@code hwm=<instant>}.
+ * When the vendor refuses a continuation token (expired: a 4xx other than 401/403), the scan restarts from its
+ * stored {@code scan-from}, not from the advanced mark: a partial scan may have missed older changes.
+ */
+final class ContinuationSinceCursor implements CursorStyle {
+    static final String STYLE = "continuation-since";
+    static final String SINCE_PARAM = "since-param";
+    static final String SINCE_FIELD = "since-field";
+    static final String SINCE_FORMAT = "since-format";
+    static final String CONTINUATION = "continuation";
+    static final String CONTINUATION_PARAM = "continuation-param";
+    static final String LOOKBACK = "lookback";
+    static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(5);
+
+    /** How the since parameter is written. */
+    enum SinceFormat {
+        ISO_8601("iso-8601"), EPOCH_SECONDS("epoch-seconds"), EPOCH_MILLIS("epoch-millis");
+
+        final String key;
+
+        SinceFormat(String key) {
+            this.key = key;
+        }
+
+        String format(Instant instant) {
+            return switch (this) {
+                case ISO_8601 -> instant.toString();
+                case EPOCH_SECONDS -> Long.toString(instant.getEpochSecond());
+                case EPOCH_MILLIS -> Long.toString(instant.toEpochMilli());
+            };
+        }
+    }
+
+    private final String sinceParam;
+    private final JsonPointer sinceField;
+    private final SinceFormat sinceFormat;
+    private final JsonPointer continuation;
+    private final String continuationParam;
+    private final Duration lookback;
+
+    ContinuationSinceCursor(String sinceParam, JsonPointer sinceField, SinceFormat sinceFormat, JsonPointer continuation,
+            String continuationParam, Duration lookback) {
+        this.sinceParam = sinceParam;
+        this.sinceField = sinceField;
+        this.sinceFormat = sinceFormat;
+        this.continuation = continuation;
+        this.continuationParam = continuationParam;
+        this.lookback = lookback;
+    }
+
+    static ContinuationSinceCursor load(FeedKeys keys) {
+        String why = "for cursor-style " + STYLE;
+        String format = keys.optional(SINCE_FORMAT).orElse(SinceFormat.ISO_8601.key);
+        SinceFormat sinceFormat = List.of(SinceFormat.values()).stream().filter(f -> f.key.equals(format)).findFirst()
+                .orElseThrow(() -> new ConfigException(keys.property(SINCE_FORMAT),
+                        "must be iso-8601, epoch-seconds or epoch-millis but was '" + format + "'"));
+        return new ContinuationSinceCursor(keys.param(SINCE_PARAM, why), keys.pointer(SINCE_FIELD, why), sinceFormat,
+                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), keys.duration(LOOKBACK, DEFAULT_LOOKBACK));
+    }
+
+    /** The cursor's state: the high-water mark, and the scan in progress if any. */
+    record State(Optional<Instant> hwm, Optional<Scan> scan) {
+        static State of(Cursor cursor) {
+            if (cursor.value().isEmpty()) {
+                return new State(Optional.empty(), Optional.empty());
+            }
+            String text = cursor.value().get();
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String pair : text.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw invalid(text);
+                }
+                fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation").containsAll(fields.keySet())
+                    || (fields.containsKey("continuation") && !fields.containsKey("scan-from"))) {
+                throw invalid(text);
+            }
+            Optional<Instant> hwm = instant(fields.get("hwm"), "none", text);
+            Optional<Scan> scan = fields.containsKey("scan-from")
+                    ? Optional.of(new Scan(instant(fields.get("scan-from"), "start", text), Optional.ofNullable(fields.get("continuation"))))
+                    : Optional.empty();
+            return new State(hwm, scan);
+        }
+
+        String text() {
+            StringBuilder s = new StringBuilder("hwm=").append(hwm.map(Instant::toString).orElse("none"));
+            scan.ifPresent(scan -> {
+                s.append("&scan-from=").append(scan.from().map(Instant::toString).orElse("start"));
+                scan.continuation().ifPresent(c -> s.append("&continuation=").append(URLEncoder.encode(c, StandardCharsets.UTF_8)));
+            });
+            return s.toString();
+        }
+
+        private static Optional<Instant> instant(String value, String none, String text) {
+            if (value.equals(none)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Instant.parse(value));
+            } catch (DateTimeParseException e) {
+                throw invalid(text);
+            }
+        }
+
+        private static IllegalStateException invalid(String text) {
+            return new IllegalStateException("cursor '" + text + "' is not a " + STYLE
+                    + " cursor (e.g. hwm=2026-01-01T00:00:00Z, or hwm=none for the beginning)");
+        }
+    }
+
+    /** A scan in progress: the since it was started with (empty: from the beginning) and the token for its next page. */
+    record Scan(Optional<Instant> from, Optional<String> continuation) {
+    }
+
+    @Override
+    public Query query(Cursor cursor, Query firstPage) {
+        State state = State.of(cursor);
+        Query query = scanFrom(state).map(from -> firstPage.with(sinceParam, sinceFormat.format(from))).orElse(firstPage);
+        return state.scan().flatMap(Scan::continuation).map(token -> query.with(continuationParam, token)).orElse(query);
+    }
+
+    @Override
+    public Page page(Cursor cursor, List<JsonNode> records, JsonNode body, Map<String, Object> headers) {
+        State state = State.of(cursor);
+        Optional<Instant> hwm = state.hwm();
+        for (JsonNode record : records) {
+            Instant seen = Timestamps.toUtc(record.at(sinceField));
+            if (seen != null && (hwm.isEmpty() || seen.isAfter(hwm.get()))) {
+                hwm = Optional.of(seen);
+            }
+        }
+        JsonNode token = body.at(continuation);
+        boolean more = token.isValueNode() && !token.isNull() && !token.asText().isBlank();
+        State next = new State(hwm, more ? Optional.of(new Scan(scanFrom(state), Optional.of(token.asText()))) : Optional.empty());
+        return new Page(records, next.text(), more);
+    }
+
+    /** A refused continuation token (expired): the same scan again from its stored start, without the token. */
+    @Override
+    public Optional<Cursor> recover(Cursor cursor, VendorRequestRejectedException refusal) {
+        if (refusal.status() == 401 || refusal.status() == 403 || refusal.status() < 400 || refusal.status() >= 500) {
+            return Optional.empty();
+        }
+        State state = State.of(cursor);
+        return state.scan().filter(scan -> scan.continuation().isPresent())
+                .map(scan -> Cursor.of(new State(state.hwm(), Optional.of(new Scan(scan.from(), Optional.empty()))).text()));
+    }
+
+    /** The since of the scan this cursor is in, or of the scan it starts: the high-water mark minus the lookback. */
+    private Optional<Instant> scanFrom(State state) {
+        return state.scan().isPresent() ? state.scan().get().from() : state.hwm().map(hwm -> hwm.minus(lookback));
+    }
+}

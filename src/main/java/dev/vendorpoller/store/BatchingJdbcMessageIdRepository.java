@@ -1,0 +1,64 @@
+package dev.vendorpoller.store;
+
+import dev.vendorpoller.store.Sql;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * camel-sql's JDBC idempotent repository (same table, same rows, usable by an {@code idempotentConsumer}) with one
+ * addition: {@link #addAllNew} checks and records a whole page of keys in two statements instead of two per key. It
+ * runs inside the caller's transaction, so a page's keys commit or vanish together with its ledger rows and cursor.
+ *
+ * <p>The stored messageId is {@link #messageId}: the record's idempotency key behind its version time in hex. Same
+ * identity as the key alone, but time-ordered: a page's keys land in a few neighbouring B-tree leaves instead of one
+ * random leaf each, which is what keeps H2's copy-on-write store from rewriting a leaf per record on every commit
+ * (measured: 20k -> 50k+ key inserts/s; see README "Performance").
+ */
+public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
+    private final JdbcTemplate jdbc;
+    private final String processorName;
+
+    public BatchingJdbcMessageIdRepository(JdbcTemplate jdbc, TransactionTemplate tx, String processorName) {
+        super(jdbc, tx);
+        this.jdbc = jdbc;
+        this.processorName = processorName;
+        setProcessorName(processorName);
+        setCreateTableIfNotExists(false); // Flyway owns the table
+    }
+
+    /** The repository's messageId for a record version: 12 hex digits of its epoch millis, '-', its idempotency key. */
+    public static String messageId(java.time.Instant version, String idempotencyKey) {
+        String millis = Long.toHexString(Math.max(0, version.toEpochMilli()));
+        return "000000000000".substring(Math.min(12, millis.length())) + millis + "-" + idempotencyKey;
+    }
+
+    /** Records every messageId not seen before and returns exactly those, in input order. */
+    public Set<String> addAllNew(List<String> keys) {
+        Set<String> wanted = new LinkedHashSet<>(keys);
+        Set<String> seen = new HashSet<>();
+        for (List<String> chunk : Sql.chunks(new ArrayList<>(wanted))) {
+            List<Object> args = new ArrayList<>(chunk.size() + 1);
+            args.add(processorName);
+            args.addAll(chunk);
+            seen.addAll(jdbc.queryForList("SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ?"
+                    + " AND messageId IN (" + Sql.placeholders(chunk.size()) + ")", String.class, args.toArray()));
+        }
+        wanted.removeAll(seen);
+        if (!wanted.isEmpty()) {
+            Timestamp now = new Timestamp(System.currentTimeMillis());
+            List<Object[]> rows = new ArrayList<>(wanted.size());
+            for (String key : wanted) {
+                rows.add(new Object[] {processorName, key, now});
+            }
+            jdbc.batchUpdate("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)", rows);
+        }
+        return wanted;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.vendorpoller.source.eventbrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vendorpoller.config.ConfigException;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.failure.VendorRequestRejectedException;
+import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.feed.FeedConfig;
+import dev.vendorpoller.feed.FeedConfigLoader;
+import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Hashes;
+import dev.vendorpoller.record.PaymentStatus;
+import dev.vendorpoller.record.registration.CanonicalRegistration;
+import dev.vendorpoller.record.registration.RegistrationContract;
+import dev.vendorpoller.record.registration.TicketTier;
+import dev.vendorpoller.source.Page;
+import dev.vendorpoller.source.SourceAdapter;
+import dev.vendorpoller.source.SourceTypes;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The eventbrite-attendees adapter without HTTP: its keys, its request, its cursor arithmetic and the mapping. */
+class EventbriteAttendeesAdapterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String P = "vendor-poller.feed.eb.";
+    private final RegistrationContract contract = new RegistrationContract(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
+    private final Map<String, String> props = new HashMap<>(Map.of(
+            "vendor-poller.feeds", "eb",
+            P + "type", "eventbrite-attendees",
+            P + "base-url", "https://www.eventbriteapi.com/v3/",
+            P + "token", "t0ken",
+            P + "schedule.interval", "30s",
+            P + "event-id", "42",
+            P + "tiers", "1002:VIP,general admission:GENERAL_ADMISSION,Student:STUDENT"));
+    private FeedConfig feed;
+
+    private SourceAdapter adapter() {
+        ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
+        feed = new FeedConfigLoader(reader, SourceTypes.types()).load().get(0);
+        return SourceTypes.create(feed, reader);
+    }
+
+    private static ObjectNode attendee(String id, String changed) throws Exception {
+        return (ObjectNode) JSON.readTree("{\"id\":\"" + id + "\",\"changed\":\"" + changed + "\",\"created\":\"2026-02-20T08:30:00Z\","
+                + "\"status\":\"Attending\",\"cancelled\":false,\"refunded\":false,\"ticket_class_id\":\"1001\","
+                + "\"ticket_class_name\":\"General Admission\",\"profile\":{\"email\":\" Ada.Lovelace@Example.COM \",\"name\":\"Ada\"},"
+                + "\"costs\":{\"gross\":{\"currency\":\"USD\",\"value\":5000}},\"order_id\":\"9001\",\"event_id\":\"42\"}");
+    }
+
+    private ContractResult check(SourceAdapter adapter, JsonNode attendee) {
+        return contract.check(feed, adapter.registration(attendee));
+    }
+
+    private CanonicalRegistration valid(SourceAdapter adapter, JsonNode attendee) {
+        ContractResult result = check(adapter, attendee);
+        assertThat(result).as("%s", result).isInstanceOf(ContractResult.Valid.class);
+        return ((ContractResult.Valid) result).registration();
+    }
+
+    @Test
+    void maps_an_attendee_to_the_canonical_registration() throws Exception {
+        CanonicalRegistration r = valid(adapter(), attendee("3000000001", "2026-03-01T10:00:05Z"));
+
+        assertThat(r.externalId()).isEqualTo("3000000001");
+        assertThat(r.email()).isEqualTo("ada.lovelace@example.com");
+        assertThat(r.ticketTier()).as("ticket_class_name, case-insensitive").isEqualTo(TicketTier.GENERAL_ADMISSION);
+        assertThat(r.paymentStatus()).isEqualTo(PaymentStatus.COMPLETED);
+        assertThat(r.registeredAt()).isEqualTo(Instant.parse("2026-02-20T08:30:00Z"));
+        assertThat(r.sourceUpdatedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:05Z"));
+        assertThat(r.idempotencyKey()).isEqualTo(Hashes.sha256Hex("eb", "3000000001", "2026-03-01T10:00:05Z"));
+        assertThat(r.metadata().toString()).isEqualTo("{\"order_id\":\"9001\",\"ticket_class_id\":\"1001\","
+                + "\"ticket_class_name\":\"General Admission\",\"status\":\"Attending\",\"costs\":{\"gross\":{\"currency\":\"USD\",\"value\":5000}}}");
+    }
+
+    @Test
+    void looks_the_tier_up_by_ticket_class_id_first_then_by_name() throws Exception {
+        SourceAdapter adapter = adapter();
+        ObjectNode vip = attendee("1", "2026-03-01T10:00:05Z").put("ticket_class_id", "1002").put("ticket_class_name", "Student");
+        ObjectNode byName = attendee("2", "2026-03-01T10:00:05Z").put("ticket_class_id", "7777").put("ticket_class_name", "STUDENT");
+        ObjectNode unknown = attendee("3", "2026-03-01T10:00:05Z").put("ticket_class_id", "7777").put("ticket_class_name", "Backstage");
+
+        assertThat(valid(adapter, vip).ticketTier()).isEqualTo(TicketTier.VIP);
+        assertThat(valid(adapter, byName).ticketTier()).isEqualTo(TicketTier.STUDENT);
+        assertThat(valid(adapter, unknown).ticketTier()).isEqualTo(TicketTier.UNKNOWN_TIER);
+    }
+
+    @ParameterizedTest(name = "status={0} cancelled={1} refunded={2} -> {3}")
+    @CsvSource({
+            "Attending, false, false, COMPLETED",
+            "Checked In, false, false, COMPLETED",
+            "not attending, false, false, FAILED",
+            "Placed, false, false, PENDING",
+            "pending, false, false, PENDING",
+            "Attending, true, false, FAILED",       // cancelled -> cancelled-status (default FAILED)
+            "Not Attending, true, true, REFUNDED",  // refunded wins over cancelled
+            "Attending, false, true, REFUNDED"})
+    void resolves_the_payment_status(String status, boolean cancelled, boolean refunded, PaymentStatus expected) throws Exception {
+        ObjectNode a = attendee("1", "2026-03-01T10:00:05Z").put("status", status).put("cancelled", cancelled).put("refunded", refunded);
+
+        assertThat(valid(adapter(), a).paymentStatus()).isEqualTo(expected);
+    }
+
+    @Test
+    void cancelled_status_and_the_feeds_spellings_are_configurable() throws Exception {
+        props.put(P + "cancelled-status", "pending");
+        props.put(P + "payment-statuses", "placed:COMPLETED,Transferred:COMPLETED");
+        SourceAdapter adapter = adapter();
+
+        assertThat(valid(adapter, attendee("1", "2026-03-01T10:00:05Z").put("cancelled", true)).paymentStatus()).isEqualTo(PaymentStatus.PENDING);
+        assertThat(valid(adapter, attendee("2", "2026-03-01T10:00:05Z").put("status", "Placed")).paymentStatus())
+                .as("the feed's spelling wins over Eventbrite's default").isEqualTo(PaymentStatus.COMPLETED);
+        assertThat(valid(adapter, attendee("3", "2026-03-01T10:00:05Z").put("status", "transferred")).paymentStatus())
+                .isEqualTo(PaymentStatus.COMPLETED);
+    }
+
+    @Test
+    void the_contract_rejects_an_unknown_status_a_missing_email_and_a_bad_changed_time() throws Exception {
+        SourceAdapter adapter = adapter();
+        ObjectNode a = attendee("1", "2026-03-01 10:00:05").put("status", "Transferred");
+        a.remove("profile");
+
+        ContractResult result = check(adapter, a);
+
+        assertThat(result).isInstanceOf(ContractResult.Rejected.class);
+        var rejection = ((ContractResult.Rejected) result).rejection();
+        assertThat(rejection.errors()).extracting(e -> e.field() + ":" + e.code())
+                .containsExactly("email:not_blank", "payment_status:unknown_payment_status", "source_updated_at:invalid_timestamp");
+        assertThat(rejection.raw()).isEqualTo(a);
+    }
+
+    @Test
+    void asks_from_start_then_continues_with_the_token_and_the_same_changed_since() throws Exception {
+        props.put(P + "page-size", "7");
+        SourceAdapter adapter = adapter();
+        assertThat(adapter.request(Cursor.start()).url()).isEqualTo("https://www.eventbriteapi.com/v3/events/42/attendees/");
+        assertThat(adapter.request(Cursor.start()).query()).as("no start: no changed_since, no limit").isEmpty();
+
+        props.put(P + "start", "2026-03-01T12:00:00+02:00");
+        adapter = adapter();
+        assertThat(adapter.request(Cursor.start()).query()).isEqualTo("changed_since=2026-03-01T10%3A00%3A00Z");
+
+        Page first = adapter.page(Cursor.start(), page(true, "tok/1+", "2026-03-01T10:00:05Z", "2026-03-01T10:00:07Z"), Map.of());
+        Cursor afterFirst = Cursor.of(first.nextCursor());
+        assertThat(first.hasMore()).isTrue();
+        assertThat(adapter.request(afterFirst).query()).isEqualTo("changed_since=2026-03-01T10%3A00%3A00Z&continuation=tok%2F1%2B");
+        assertThat(JSON.readTree(first.nextCursor())).isEqualTo(JSON.readTree("{\"changed_since\":\"2026-03-01T10:00:00Z\","
+                + "\"continuation\":\"tok/1+\",\"scan_max\":\"2026-03-01T10:00:07Z\"}"));
+
+        Page last = adapter.page(afterFirst, page(false, null, "2026-03-01T10:00:06Z"), Map.of());
+        assertThat(JSON.readTree(last.nextCursor())).as("mark = newest of the scan, next scan from mark - 5m, no token")
+                .isEqualTo(JSON.readTree("{\"mark\":\"2026-03-01T10:00:07Z\",\"changed_since\":\"2026-03-01T09:55:07Z\"}"));
+        assertThat(adapter.request(Cursor.of(last.nextCursor())).query()).isEqualTo("changed_since=2026-03-01T09%3A55%3A07Z");
+
+        Page older = adapter.page(Cursor.of(last.nextCursor()), page(false, null, "2026-03-01T10:00:01Z"), Map.of());
+        assertThat(JSON.readTree(older.nextCursor()).get("mark").asText()).as("the mark never goes back").isEqualTo("2026-03-01T10:00:07Z");
+        Page empty = adapter.page(Cursor.of(last.nextCursor()), page(false, null), Map.of());
+        assertThat(empty.nextCursor()).as("an empty scan keeps the cursor").isEqualTo(last.nextCursor());
+    }
+
+    @Test
+    void stalls_when_the_vendor_has_more_but_gives_no_new_token() throws Exception {
+        SourceAdapter adapter = adapter();
+        Cursor inScan = Cursor.of(adapter.page(Cursor.start(), page(true, "t1", "2026-03-01T10:00:05Z"), Map.of()).nextCursor());
+
+        assertThat(adapter.page(inScan, page(true, "t1", "2026-03-01T10:00:06Z"), Map.of()).nextCursor()).isNull();
+        assertThat(adapter.page(inScan, page(true, null, "2026-03-01T10:00:06Z"), Map.of()).nextCursor()).isNull();
+    }
+
+    @Test
+    void recovers_from_a_400_on_a_token_by_restarting_the_scan_from_its_changed_since() throws Exception {
+        props.put(P + "lookback", "30s");
+        SourceAdapter adapter = adapter();
+        Cursor inScan = Cursor.of("{\"mark\":\"2026-03-01T10:00:07Z\",\"changed_since\":\"2026-03-01T10:00:00Z\","
+                + "\"continuation\":\"expired\",\"scan_max\":\"2026-03-01T10:01:00Z\"}");
+        var refused = new VendorRequestRejectedException("vendor refused GET … with 400", 400, "{\"error\":\"INVALID_CONTINUATION\"}");
+
+        Cursor recovered = adapter.recover(inScan, refused).orElseThrow();
+
+        assertThat(JSON.readTree(recovered.value().orElseThrow())).isEqualTo(JSON.readTree("{\"mark\":\"2026-03-01T10:00:07Z\","
+                + "\"changed_since\":\"2026-03-01T10:00:00Z\",\"scan_max\":\"2026-03-01T10:01:00Z\"}"));
+        assertThat(adapter.request(recovered).query()).isEqualTo("changed_since=2026-03-01T10%3A00%3A00Z");
+        assertThat(adapter.recover(recovered, refused)).as("no token: nothing to drop").isEmpty();
+        assertThat(adapter.recover(inScan, new VendorRequestRejectedException("403", 403, null))).isEmpty();
+    }
+
+    @Test
+    void an_operator_may_reset_the_cursor_to_an_instant() throws Exception {
+        assertThat(adapter().request(Cursor.of("2026-03-01T09:00:00Z")).query()).isEqualTo("changed_since=2026-03-01T09%3A00%3A00Z");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"event-id, ", "event-id, 42/../x", "lookback, 5", "start, 2026-03-01T10:00:00", "cancelled-status, LOST"})
+    void names_the_bad_property(String key, String value) {
+        if (value == null) {
+            props.remove(P + key);
+        } else {
+            props.put(P + key, value);
+        }
+        assertThatThrownBy(this::adapter).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).property()).isEqualTo(P + key))
+                .hasMessageContaining(P + key);
+    }
+
+    private static JsonNode page(boolean hasMore, String continuation, String... changed) throws Exception {
+        StringBuilder attendees = new StringBuilder();
+        for (int i = 0; i < changed.length; i++) {
+            attendees.append(i == 0 ? "" : ",").append(attendee("a" + i, changed[i]));
+        }
+        return JSON.readTree("{\"pagination\":{\"has_more_items\":" + hasMore
+                + (continuation == null ? "" : ",\"continuation\":\"" + continuation + "\"") + "},\"attendees\":[" + attendees + "]}");
+    }
+}

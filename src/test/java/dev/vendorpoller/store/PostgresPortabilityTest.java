@@ -1,0 +1,109 @@
+package dev.vendorpoller.store;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.vendorpoller.support.PollerHarness.await;
+import static dev.vendorpoller.support.VendorPages.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.PollerHarness;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same migrations, SQL and page transaction on PostgreSQL (127.0.0.1:5432, database test, trust auth), each run
+ * in a schema of its own. Skipped where no PostgreSQL listens, except under CI=true, where .ci/run starts it and a
+ * missing server is a failure rather than a silent skip.
+ */
+class PostgresPortabilityTest {
+    static final String SERVER = LocalPostgres.URL;
+    static final Duration WAIT = Duration.ofSeconds(20);
+    WireMockServer vendor;
+    PollerHarness poller;
+    String schema;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        LocalPostgres.assumeUp();
+        schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(SERVER, "postgres", "")) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        vendor.start();
+        poller = new PollerHarness().database(SERVER + "?currentSchema=" + schema, "postgres");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (poller != null) {
+            poller.close();
+        }
+        if (vendor != null) {
+            vendor.stop();
+        }
+        if (schema != null) {
+            try (Connection c = DriverManager.getConnection(SERVER, "postgres", "")) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+
+    @Test
+    void should_run_the_whole_page_transaction_on_postgresql_and_resume_after_a_restart() throws Exception {
+        vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", absent()).willReturn(okJson(
+                "{\"data\":[" + rec("r1", "a@x.io", "2026-01-01T00:00:01Z") + "," + rec("r2", "bad", "2026-01-01T00:00:02Z")
+                        + "],\"next_cursor\":\"c1\",\"has_more\":true}")));
+        vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", equalTo("c1")).willReturn(okJson(
+                "{\"data\":[" + rec("r1", "a@x.io", "2026-01-01T00:00:01Z") + "," + rec("r1", "new@x.io", "2026-01-01T00:00:09Z")
+                        + "],\"next_cursor\":\"c2\",\"has_more\":false}")));
+        vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", equalTo("c2"))
+                .willReturn(okJson("{\"data\":[],\"next_cursor\":\"c2\",\"has_more\":false}")));
+        vendor.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(200)));
+        poller.feed("forms", vendor.baseUrl(), "sink-uri", vendor.baseUrl() + "/sink")
+                .set("vendor-poller.idempotency.prune-cron", "0/1+*+*+*+*+?")
+                .start();
+
+        await("caught up and delivered", WAIT, () -> countAt("c2") >= 1
+                && vendor.findAll(postRequestedFor(urlPathEqualTo("/sink"))).size() == 2);
+        poller.restart();
+        int before = countAt("c2");
+        await("polled again after restart", WAIT, () -> countAt("c2") > before);
+
+        assertThat(countAt(null)).isEqualTo(1);
+        assertThat(poller.query("SELECT email, versions_seen, payment_status FROM ledger_registration"))
+                .containsExactly(Map.of("email", "new@x.io", "versions_seen", 2, "payment_status", "COMPLETED"));
+        assertThat(poller.count("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED")).isEqualTo(2);
+        assertThat(poller.count("SELECT COUNT(*) FROM rejected_record")).isEqualTo(1);
+        assertThat(poller.query("SELECT cursor_value FROM feed_cursor")).containsExactly(Map.of("cursor_value", "c2"));
+        assertThat(poller.count("SELECT COUNT(*) FROM outbox")).isZero();
+        long migrations;
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            migrations = files.filter(f -> f.getFileName().toString().matches("V.*__.*\\.sql")).count();
+        }
+        assertThat(poller.query("SELECT COUNT(*) AS n FROM flyway_schema_history WHERE success"))
+                .as("every migration applied").containsExactly(Map.of("n", migrations));
+    }
+
+    private int countAt(String cursor) {
+        return vendor.findAll(getRequestedFor(urlPathEqualTo("/registrations"))
+                .withQueryParam("cursor", cursor == null ? absent() : equalTo(cursor))).size();
+    }
+}
