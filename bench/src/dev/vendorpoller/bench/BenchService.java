@@ -1,7 +1,7 @@
 package dev.vendorpoller.bench;
 
 import dev.vendorpoller.account.Account;
-import dev.vendorpoller.account.Accounts;
+import dev.vendorpoller.app.Service;
 import dev.vendorpoller.app.VendorPoller;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ final class BenchService implements AutoCloseable {
     }
 
     Account account() {
-        return main.getCamelContext().getRegistry().lookupByNameAndType("accounts", Accounts.class).get(FEED);
+        return Service.of(main.getCamelContext()).accounts().get(FEED);
     }
 
     /** The committed cursor as a demo-vendor log position: how many records are ledgered or rejected (0: none yet). */

@@ -2,27 +2,35 @@ package dev.vendorpoller.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.vendorpoller.app.VendorPoller;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.Secret;
-import dev.vendorpoller.config.ServiceSettings;
+import dev.vendorpoller.delivery.Destinations;
+import dev.vendorpoller.delivery.Outbox;
 import dev.vendorpoller.demo.DemoData;
 import dev.vendorpoller.demo.DemoVendor;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.feed.FeedConfigLoader;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
+import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
-import dev.vendorpoller.record.Rejection;
 import dev.vendorpoller.record.registration.CanonicalRegistration;
-import dev.vendorpoller.record.registration.RegistrationContract;
+import dev.vendorpoller.record.registration.RawRegistration;
+import dev.vendorpoller.record.registration.RegistrationKind;
 import dev.vendorpoller.record.registration.RegistrationLedger;
 import dev.vendorpoller.record.registration.TicketTier;
+import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.RejectStore;
+import dev.vendorpoller.store.StoreSettings;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -38,7 +46,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -209,9 +216,9 @@ public final class PipelineBenchmark {
                 String next = "pos:" + (from + pageSize);
                 long started = System.nanoTime();
                 db.tx().executeWithoutResult(status -> {
-                    keys.addAllNew(page.stream().map(r -> BatchingJdbcMessageIdRepository
-                            .messageId(r.sourceUpdatedAt(), r.idempotencyKey())).toList());
-                    ledger.apply("bench", page);
+                    keys.record(keys.unseen(page.stream().map(r -> BatchingJdbcMessageIdRepository
+                            .messageId(r.sourceUpdatedAt(), r.idempotencyKey())).toList()));
+                    ledger.plan("bench", page).write();
                     cursors.save("bench", Cursor.of(next));
                 });
                 elapsed += System.nanoTime() - started;
@@ -224,8 +231,8 @@ public final class PipelineBenchmark {
 
     /**
      * The pipeline's work on one thread with no Camel in between: GET a page, parse it, the production adapter and
-     * contract on every record, then the production page transaction (idempotent repository, ledger, rejects,
-     * cursor). No route, no split, no governor, no retries: what a route over these same steps cannot beat here.
+     * contract on every record, then the production page commit ({@link Ingest}: idempotent repository, ledger,
+     * rejects, cursor). No route, no split, no governor, no retries: what a route over these same steps cannot beat here.
      * Stops after {@code limit} records (the first call is a warm-up).
      */
     static double withoutCamel(String base, int pageSize, long limit) throws Exception {
@@ -235,17 +242,18 @@ public final class PipelineBenchmark {
                 p + "tiers", "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP");
         var reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
         var feed = new FeedConfigLoader(reader, SourceTypes.types()).load().get(0);
-        var adapter = SourceTypes.create(feed, reader);
-        var contract = new RegistrationContract(Clock.systemUTC());
-        ObjectMapper json = new ObjectMapper();
+        @SuppressWarnings("unchecked")
+        var adapter = (SourceAdapter<RawRegistration>) SourceTypes.create(feed, reader);
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long count = 0;
         long start = System.nanoTime();
         try (var db = productionDatabase("no-camel")) {
             var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
-            var ledger = new RegistrationLedger(db.jdbc());
-            var rejects = new RejectStore(db.jdbc(), json);
-            var cursors = new CursorStore(db.jdbc());
+            var records = new RegistrationKind(db.jdbc(), Contracts.system()).bind("bench", p, reader, adapter::map);
+            var bench = new Feed(feed, adapter, records, keys, null);
+            var ingest = new Ingest(new Feeds(List.of(bench)), db.tx(), new CursorStore(db.jdbc()), new RejectStore(db.jdbc()),
+                    new Outbox(db.jdbc(), Duration.ofSeconds(2), Duration.ofMinutes(2)), Destinations.load(reader, List.of("bench")), json);
             var cursor = Cursor.start();
             while (count < limit) {
                 var request = adapter.request(cursor);
@@ -256,26 +264,12 @@ public final class PipelineBenchmark {
                     body = json.readTree(in);
                 }
                 var page = adapter.page(cursor, body, Map.of());
-                List<CanonicalRegistration> valid = new ArrayList<>();
-                List<Rejection> rejected = new ArrayList<>();
+                List<ContractResult> results = new ArrayList<>(page.records().size());
                 for (JsonNode record : page.records()) {
-                    var result = contract.check(feed, adapter.registration(record));
-                    if (result instanceof ContractResult.Valid v) {
-                        valid.add(v.registration());
-                    } else if (result instanceof ContractResult.Rejected r) {
-                        rejected.add(r.rejection());
-                    }
+                    results.add(records.check(record));
                 }
-                var before = cursor;
                 var after = cursor.advanceTo(page.nextCursor());
-                db.tx().executeWithoutResult(status -> {
-                    cursors.advance("bench", before, after);
-                    var fresh = keys.addAllNew(valid.stream().map(r -> BatchingJdbcMessageIdRepository
-                            .messageId(r.sourceUpdatedAt(), r.idempotencyKey())).toList());
-                    ledger.apply("bench", valid.stream().filter(r -> fresh.contains(BatchingJdbcMessageIdRepository
-                            .messageId(r.sourceUpdatedAt(), r.idempotencyKey()))).toList());
-                    rejects.storeNew("bench", before.value().orElse(null), rejected);
-                });
+                ingest.commitPage(bench, cursor, after, results);
                 count += page.records().size();
                 cursor = after;
                 if (!page.hasMore()) {
@@ -344,8 +338,7 @@ public final class PipelineBenchmark {
     /** A fresh database for one phase, opened as the service opens it (pool of one, Flyway migrations). */
     static Database productionDatabase(String phase) throws Exception {
         String[] target = database(phase);
-        return new Database(new ServiceSettings(target[0], target[1], new Secret(""), 1, Duration.ofDays(90), 200, 8,
-                Duration.ofSeconds(2)));
+        return new Database(new StoreSettings(target[0], target[1], new Secret(""), 1, Duration.ofDays(90)));
     }
 
     /**

@@ -14,7 +14,7 @@ public record Account(AccountConfig config, Credentials credentials, Governor go
 
     /** The route every request to this account goes through (routes/vendor-account.yaml). */
     public String endpoint() {
-        return "direct:account-" + name();
+        return AccountCall.endpoint(name());
     }
 
     /** Registry name of the breaker, as routes/vendor-account.yaml refers to it. */

@@ -8,8 +8,7 @@ import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.ratelimit.BreakerSettings;
 import dev.vendorpoller.ratelimit.GovernorSettings;
-import dev.vendorpoller.ratelimit.RateTier;
-import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,12 @@ public final class AccountConfigLoader {
         this.config = config;
     }
 
-    /** The accounts the feeds and their sinks use, in order of first use, keyed by name. */
-    public Map<String, AccountConfig> loadFor(List<FeedConfig> feeds) {
+    /**
+     * The accounts the feeds and their sinks use, in order of first use, keyed by name.
+     *
+     * @param sinkAccounts the accounts feeds deliver through ({@code sink-account}), in any order
+     */
+    public Map<String, AccountConfig> loadFor(List<FeedConfig> feeds, Collection<String> sinkAccounts) {
         Map<String, AccountConfig> accounts = new LinkedHashMap<>();
         for (FeedConfig feed : feeds) {
             if (!accounts.containsKey(feed.account())) {
@@ -34,9 +37,10 @@ public final class AccountConfigLoader {
                 accounts.put(feed.account(), load(feed.account(), owner.token(), FeedConfigLoader.prefix(owner.name()) + "token"));
             }
         }
-        for (FeedConfig feed : feeds) {
-            feed.sinkAccount().filter(a -> !accounts.containsKey(a))
-                    .ifPresent(a -> accounts.put(a, load(a, Optional.empty(), null)));
+        for (String account : sinkAccounts) {
+            if (!accounts.containsKey(account)) {
+                accounts.put(account, load(account, Optional.empty(), null));
+            }
         }
         return accounts;
     }
@@ -47,19 +51,21 @@ public final class AccountConfigLoader {
      */
     public AccountConfig load(String name, Optional<Secret> feedToken, String tokenKey) {
         String p = AccountConfig.prefix(name);
-        String auth = config.string(p + "auth", AccountConfig.BEARER);
+        String authKey = config.string(p + "auth", AccountConfig.Auth.BEARER.key());
+        AccountConfig.Auth auth = AccountConfig.Auth.of(authKey).orElseThrow(() -> new ConfigException(p + "auth",
+                "must be api-key, basic, bearer or oauth2 but was '" + authKey + "'"));
         Optional<Secret> token = Optional.empty();
         Optional<String> apiKeyHeader = Optional.empty();
         Optional<String> username = Optional.empty();
         Optional<Secret> password = Optional.empty();
         switch (auth) {
-            case AccountConfig.BEARER -> token = Optional.of(feedToken.orElseGet(() -> staticToken(p, tokenKey)));
-            case AccountConfig.API_KEY -> {
+            case BEARER -> token = Optional.of(feedToken.orElseGet(() -> staticToken(p, tokenKey)));
+            case API_KEY -> {
                 apiKeyHeader = Optional.of(headerName(p + "api-key-header"));
                 token = Optional.of(feedToken.orElseGet(() -> staticToken(p, tokenKey)));
             }
-            case AccountConfig.OAUTH2 -> noFeedToken(name, auth, feedToken, tokenKey);
-            case AccountConfig.BASIC -> {
+            case OAUTH2 -> noFeedToken(name, auth, feedToken, tokenKey);
+            case BASIC -> {
                 noFeedToken(name, auth, feedToken, tokenKey);
                 username = Optional.of(config.required(p + "username"));
                 if (username.get().contains(":")) {
@@ -67,9 +73,9 @@ public final class AccountConfigLoader {
                 }
                 password = Optional.of(Secrets.register(config.required(p + "password")));
             }
-            default -> throw new ConfigException(p + "auth", "must be api-key, basic, bearer or oauth2 but was '" + auth + "'");
         }
-        return new AccountConfig(name, auth, token, apiKeyHeader, username, password, governor(p), breaker(p));
+        return new AccountConfig(name, auth, token, apiKeyHeader, username, password, GovernorSettings.read(config, p),
+                BreakerSettings.read(config, p));
     }
 
     /** A bearer token or API key: the account's {@code token}, or the feed's when the feed is its own account. */
@@ -80,9 +86,9 @@ public final class AccountConfigLoader {
         return Secrets.register(config.required(p + "token"));
     }
 
-    private static void noFeedToken(String name, String auth, Optional<Secret> feedToken, String tokenKey) {
+    private static void noFeedToken(String name, AccountConfig.Auth auth, Optional<Secret> feedToken, String tokenKey) {
         if (feedToken.isPresent()) {
-            throw new ConfigException(tokenKey, "cannot be set: account '" + name + "' authenticates with " + auth);
+            throw new ConfigException(tokenKey, "cannot be set: account '" + name + "' authenticates with " + auth.key());
         }
     }
 
@@ -95,33 +101,4 @@ public final class AccountConfigLoader {
         return header;
     }
 
-    private GovernorSettings governor(String p) {
-        GovernorSettings d = GovernorSettings.unlimited();
-        return new GovernorSettings(
-                RateTier.parseAll(p + "limits", config.optional(p + "limits").orElse("")),
-                config.percent(p + "reserve", 0, 50),
-                config.positiveInt(p + "max-concurrent", 8, 1000),
-                positive(p + "max-wait", Duration.ofMinutes(2)),
-                config.bool(p + "learn-limits", d.learnLimits()));
-    }
-
-    private BreakerSettings breaker(String p) {
-        BreakerSettings d = BreakerSettings.defaults();
-        String b = p + "breaker.";
-        int window = config.positiveInt(b + "window", d.windowCalls(), 10_000);
-        int minimum = config.positiveInt(b + "minimum-calls", Math.min(d.minimumCalls(), window), 10_000);
-        if (minimum > window) {
-            throw new ConfigException(b + "minimum-calls", "must not exceed " + b + "window (" + window + ") but was " + minimum);
-        }
-        return new BreakerSettings(config.percent(b + "failure-rate", d.failureRatePercent(), 100), minimum, window,
-                positive(b + "open-for", d.openFor()), config.positiveInt(b + "probes", d.probes(), 100));
-    }
-
-    private Duration positive(String key, Duration defaultValue) {
-        Duration value = config.duration(key, defaultValue);
-        if (value.isZero()) {
-            throw new ConfigException(key, "must be longer than zero");
-        }
-        return value;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.vendorpoller.account;
 
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.RateLimitedException;
 import dev.vendorpoller.failure.RetryableVendorException;
 import dev.vendorpoller.ratelimit.BreakerSettings;
@@ -42,14 +43,7 @@ public final class Breakers {
      * long to wait) nor a 4xx (our request is wrong). Camel wraps what a route throws, so the causes are searched.
      */
     static boolean isOutage(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RateLimitedException) {
-                return false;
-            }
-            if (t instanceof IOException || t instanceof RetryableVendorException) {
-                return true;
-            }
-        }
-        return false;
+        return !Failures.any(error, RateLimitedException.class)
+                && Failures.any(error, IOException.class, RetryableVendorException.class);
     }
 }

@@ -4,27 +4,24 @@ import dev.vendorpoller.auth.Credentials;
 import dev.vendorpoller.auth.CredentialsUnavailableException;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.failure.CredentialsRefreshedException;
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.RateLimitedException;
 import dev.vendorpoller.failure.RetryableVendorException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.ratelimit.Governor;
-import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * The steps of routes/vendor-account.yaml that are logic rather than flow: every request to a vendor account, from
- * any feed or sink, passes them in order. The caller sets the exchange properties {@link #ACCOUNT} and
- * {@link #REQUEST_URL}, plus the request's method, query and body.
+ * any feed or sink, passes them in order. The caller names account and URL with {@link AccountCall#to}, and sets the
+ * request's method, query and body.
  */
 public final class VendorCalls {
-    public static final String ACCOUNT = "account";
-    public static final String REQUEST_URL = "requestUrl";
-    private static final String PERMIT = "governorPermit";
-    private static final String SENT_AUTH = "sentAuthorization";
-    private static final String SENT_AT = "requestSentNanos";
-    /** Set once a 401 led to new credentials; a second 401 for the same request is then final. */
-    public static final String CREDENTIALS_REFRESHED = "credentialsRefreshed";
+    private static final String PERMIT = AccountCall.PERMIT;
+    private static final String SENT_AUTH = AccountCall.SENT_AUTH;
+    private static final String SENT_AT = AccountCall.SENT_AT;
+    private static final String CREDENTIALS_REFRESHED = AccountCall.CREDENTIALS_REFRESHED;
 
     private final Accounts accounts;
     private volatile RequestObserver observer = (exchange, status, nanos) -> { };
@@ -125,7 +122,7 @@ public final class VendorCalls {
     }
 
     private Account account(Exchange exchange) {
-        return accounts.get(exchange.getProperty(ACCOUNT, String.class));
+        return accounts.get(AccountCall.account(exchange));
     }
 
     private static int status(Exchange exchange) {
@@ -134,15 +131,10 @@ public final class VendorCalls {
 
     private static String describe(Exchange exchange) {
         return exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "GET", String.class) + " "
-                + exchange.getProperty(REQUEST_URL, String.class) + " (account " + exchange.getProperty(ACCOUNT, String.class) + ")";
+                + AccountCall.url(exchange) + " (account " + AccountCall.account(exchange) + ")";
     }
 
     private static String excerpt(Exchange exchange) {
-        String body = exchange.getMessage().getBody(String.class);
-        if (body == null) {
-            return null;
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= 2000 ? body : new String(bytes, 0, 2000, StandardCharsets.UTF_8);
+        return Failures.excerpt(exchange.getMessage().getBody(String.class));
     }
 }

@@ -2,12 +2,13 @@ package dev.vendorpoller.app;
 
 import dev.vendorpoller.account.Account;
 import dev.vendorpoller.account.Accounts;
-import dev.vendorpoller.poll.Feed;
-import dev.vendorpoller.poll.Feeds;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.ReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,9 @@ public final class FeedRouteInstaller extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
-        Feeds feeds = context.getRegistry().lookupByNameAndType("feeds", Feeds.class);
-        Accounts accounts = context.getRegistry().lookupByNameAndType("accounts", Accounts.class);
+        Service service = Service.of(context);
+        Feeds feeds = service.feeds();
+        Accounts accounts = service.accounts();
         for (Account account : accounts.all()) {
             install(context, account);
             LOG.info("account {} ({}): limits {}, reserve {}%, at most {} in flight", account.name(),
@@ -36,7 +38,7 @@ public final class FeedRouteInstaller extends MainListenerSupport {
             LOG.info("feed {} ({}) polls {} every {}", feed.name(), feed.config().type(), feed.config().baseUrl(),
                     feed.config().schedule().cron() != null ? "cron " + feed.config().schedule().cron() : feed.config().schedule().interval());
         }
-        if (context.getCamelContextExtension().getContextPlugin(org.apache.camel.spi.ReloadStrategy.class) != null
+        if (context.getCamelContextExtension().getContextPlugin(ReloadStrategy.class) != null
                 || main.configure().isRoutesReloadEnabled()) {
             context.getManagementStrategy().addEventNotifier(new FeedRouteReloader(feeds, accounts));
         }

@@ -2,8 +2,8 @@ package dev.vendorpoller.app;
 
 import dev.vendorpoller.account.Account;
 import dev.vendorpoller.account.Accounts;
-import dev.vendorpoller.poll.Feed;
-import dev.vendorpoller.poll.Feeds;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;

@@ -18,136 +18,142 @@ import dev.vendorpoller.auth.OAuth2Settings;
 import dev.vendorpoller.auth.TokenStore;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.config.ServiceSettings;
 import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.delivery.DeliverySettings;
+import dev.vendorpoller.delivery.Destinations;
 import dev.vendorpoller.delivery.Outbox;
 import dev.vendorpoller.delivery.OutboxDrain;
-import dev.vendorpoller.delivery.SinkMapping;
 import dev.vendorpoller.demo.DemoVendor;
+import dev.vendorpoller.demo.ParticipantsDemo;
 import dev.vendorpoller.demo.VendorLimits;
 import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.feed.FeedConfigLoader;
-import dev.vendorpoller.poll.Feed;
-import dev.vendorpoller.poll.Feeds;
-import dev.vendorpoller.poll.PageCommitter;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
+import dev.vendorpoller.ingest.Ingest;
+import dev.vendorpoller.ops.Operations;
+import dev.vendorpoller.poll.PollRun;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
-import dev.vendorpoller.record.payment.PaymentLedger;
-import dev.vendorpoller.record.registration.RegistrationContract;
-import dev.vendorpoller.record.registration.RegistrationLedger;
-import dev.vendorpoller.source.PaymentEventAdapter;
+import dev.vendorpoller.record.Contracts;
+import dev.vendorpoller.record.FeedRecords;
+import dev.vendorpoller.record.RecordKind;
+import dev.vendorpoller.record.payment.PaymentEventKind;
+import dev.vendorpoller.record.registration.RegistrationKind;
+import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.RejectStore;
+import dev.vendorpoller.store.Retention;
+import dev.vendorpoller.store.StoreSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds every bean the routes call, in one place, from validated settings: bad configuration stops the start-up
- * here with the property named, before any route runs. Bean names are the ones routes/*.yaml refer to.
+ * here with the property named, before any route runs. Bean names are the ones routes/*.yaml refer to; the listeners
+ * that run once the routes are loaded get what they need as one {@link Service}.
  */
 public final class PollerConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
-        ServiceSettings settings = ServiceSettings.load(config);
+        StoreSettings storeSettings = StoreSettings.load(config);
+        DeliverySettings deliverySettings = DeliverySettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
-        Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs);
-        Map<String, SinkMapping> sinkFields = SinkMapping.load(config, feedConfigs); // each feed's sink-fields, validated
+        Destinations destinations = Destinations.load(config, feedConfigs.stream().map(FeedConfig::name).toList());
+        Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
         startDemoVendorIfEnabled(context, config);
 
-        Database db = new Database(settings);
+        Database db = new Database(storeSettings);
         context.addService(new Closer(db));
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Contracts contracts = new Contracts(Clock.systemUTC());
+        // The record kinds this build knows: a new kind is one folder under record/ and one entry here.
+        List<RecordKind<?>> kinds = List.of(new RegistrationKind(db.jdbc(), contracts), new PaymentEventKind(db.jdbc(), json, contracts));
         Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
             account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
         }
-        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> new Feed(f, SourceTypes.create(f, config),
-                new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name()), accounts.get(f.account()))).toList());
+        Feeds feeds = new Feeds(feedConfigs.stream().map(f -> {
+            SourceAdapter<?> source = SourceTypes.create(f, config);
+            BatchingJdbcMessageIdRepository idempotency = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name());
+            return new Feed(f, source, bind(kinds, f, config, source), idempotency, accounts.get(f.account()));
+        }).toList());
         for (Feed feed : feeds.all()) {
             context.addService(feed.idempotency());
-            if (feed.adapter() instanceof PaymentEventAdapter payments && payments.appliesTo().isPresent()
-                    && feedConfigs.stream().noneMatch(f -> f.name().equals(payments.appliesTo().get()))) {
-                throw new ConfigException(FeedConfigLoader.prefix(feed.name()) + "applies-to", "names feed '"
-                        + payments.appliesTo().get() + "', which is not in " + FeedConfigLoader.FEEDS);
-            }
         }
         CursorStore cursors = new CursorStore(db.jdbc());
-        Outbox outbox = new Outbox(db.jdbc(), settings.outboxRetryDelay(),
-                Outbox.maxRetryDelay(config, settings.outboxRetryDelay()));
-        DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox,
-                feed -> feeds.get(feed).config().deadLetterUri());
-        deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(java.time.Instant.now()));
+        RejectStore rejects = new RejectStore(db.jdbc());
+        Outbox outbox = new Outbox(db.jdbc(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
+        DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox, destinations);
+        deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(Instant.now()));
+        Ingest ingest = new Ingest(feeds, db.tx(), cursors, rejects, outbox, destinations, json);
 
-        Registry registry = context.getRegistry();
         VendorCalls vendorCalls = new VendorCalls(accounts);
         vendorCalls.observeRequests((exchange, status, nanos) -> {
-            String feed = exchange.getProperty(PollSteps.FEED, String.class);
+            String feed = PollRun.of(exchange).feed();
             if (feed != null) {
                 feeds.get(feed).stats().request(status, nanos);
             }
         });
-        registry.bind("accounts", accounts);
+        Registry registry = context.getRegistry();
         registry.bind("vendorCalls", vendorCalls);
         registry.bind("retryBackoff", new FullJitterBackoff(
                 config.positiveInt("vendor-poller.retry.max-redeliveries", 4, 100),
                 config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
                 config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
-        registry.bind("database", db);
-        registry.bind("feeds", feeds);
-        registry.bind("json", json);
-        registry.bind("cursorStore", cursors);
-        registry.bind("outbox", outbox);
-        registry.bind("deadLetters", deadLetters);
-        registry.bind("pollSteps", new PollSteps(feeds, cursors, new RegistrationContract(Clock.systemUTC()), json));
-        RejectStore rejects = new RejectStore(db.jdbc(), json);
-        registry.bind("rejectStore", rejects);
+        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
-        registry.bind("pageCommitter", new PageCommitter(feeds, db.tx(), cursors, new RegistrationLedger(db.jdbc()),
-                rejects, outbox, json, new PaymentLedger(db.jdbc(), json)));
-        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, (feed, kind) -> endpointFor(feeds, feed, kind, sinkFields),
-                settings.outboxBatchSize(), settings.outboxMaxAttempts()));
-        registry.bind("idempotencyRetention", new Retention(settings.idempotencyRetention()));
+        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
+        registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
+        registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
+                new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
+    }
+
+    /** The feed's records: the kind whose raw type its source fills, bound to the feed's settings and the source. */
+    private static FeedRecords bind(List<RecordKind<?>> kinds, FeedConfig feed, ConfigReader config, SourceAdapter<?> source) {
+        for (RecordKind<?> kind : kinds) {
+            if (kind.rawType() == source.recordType()) {
+                return bindAs(kind, feed, config, source);
+            }
+        }
+        throw new ConfigException(FeedConfigLoader.prefix(feed.name()) + "type", "has feed type '" + feed.type()
+                + "', whose records (" + source.recordType().getSimpleName() + ") no record kind of this build takes");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> FeedRecords bindAs(RecordKind<R> kind, FeedConfig feed, ConfigReader config, SourceAdapter<?> source) {
+        SourceAdapter<R> typed = (SourceAdapter<R>) source; // same raw type, checked by the caller
+        return kind.bind(feed.name(), FeedConfigLoader.prefix(feed.name()), config, typed::map);
     }
 
     private static Account account(AccountConfig config, Database db, ConfigReader properties) {
         Credentials credentials = switch (config.auth()) {
-            case AccountConfig.OAUTH2 -> new OAuth2Credentials(config.name(),
+            case OAUTH2 -> new OAuth2Credentials(config.name(),
                     OAuth2Settings.load(properties, AccountConfig.prefix(config.name())), new TokenStore(db.jdbc()), Clock.systemUTC());
-            case AccountConfig.API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
-            case AccountConfig.BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
-            default -> new BearerToken(config.token().orElseThrow());
+            case API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
+            case BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
+            case BEARER -> new BearerToken(config.token().orElseThrow());
         };
         return new Account(config, credentials, new Governor(config.name(), config.governor()),
                 Breakers.create(config.name(), config.breaker()));
-    }
-
-    static Optional<OutboxDrain.Target> endpointFor(Feeds feeds, String feed, String kind, Map<String, SinkMapping> sinkFields) {
-        FeedConfig config = feeds.get(feed).config();
-        return switch (kind) {
-            case Outbox.SINK -> config.sinkUri().map(uri -> new OutboxDrain.Target(uri, config.sinkAccount(),
-                    sinkFields.getOrDefault(feed, SinkMapping.IDENTITY)));
-            case Outbox.REJECT -> config.rejectUri().map(OutboxDrain.Target::direct);
-            case Outbox.DEAD_LETTER -> config.deadLetterUri().map(OutboxDrain.Target::direct);
-            default -> Optional.empty();
-        };
     }
 
     private static void startDemoVendorIfEnabled(CamelContext context, ConfigReader config) throws Exception {
@@ -165,7 +171,7 @@ public final class PollerConfiguration implements CamelConfiguration {
                 0, false);
         DemoVendor vendor = new DemoVendor(options);
         // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
-        vendor.participants().limits(dev.vendorpoller.demo.ParticipantsDemo.oneAtATime(
+        vendor.participants().limits(ParticipantsDemo.oneAtATime(
                 config.positiveInt("vendor-poller.demo.participants-per-second", 0, 1_000_000)));
         String limits = config.string("vendor-poller.demo.limits", "");
         String hidden = config.string("vendor-poller.demo.hidden-limits", "");
@@ -183,22 +189,9 @@ public final class PollerConfiguration implements CamelConfiguration {
         }
         vendor.start();
         context.addService(new Closer(vendor));
-        org.slf4j.LoggerFactory.getLogger("vendor-poller.demo").info(
+        LoggerFactory.getLogger("vendor-poller.demo").info(
                 "demo vendor serving http://127.0.0.1:{}/registrations (backlog {}, {} new/s, 1 in {} invalid, {}% 503s)",
                 vendor.port(), options.backlog(), options.livePerSecond(), options.invalidEvery(), options.failureRate() * 100);
-    }
-
-    /** Cut-off for the idempotency prune route: keys older than the retention are deleted. */
-    public static final class Retention {
-        private final Duration retention;
-
-        Retention(Duration retention) {
-            this.retention = retention;
-        }
-
-        public java.sql.Timestamp cutoff() {
-            return java.sql.Timestamp.from(Instant.now().minus(retention));
-        }
     }
 
     /** Ties a resource's close to the Camel context's stop. */

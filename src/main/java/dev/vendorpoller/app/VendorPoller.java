@@ -39,7 +39,7 @@ public final class VendorPoller {
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(PollerConfiguration.class);
         main.addMainListener(new FeedRouteInstaller());
-        main.addMainListener(new dev.vendorpoller.ops.OperationsInstaller());
+        main.addMainListener(new OperationsInstaller());
         return main;
     }
 

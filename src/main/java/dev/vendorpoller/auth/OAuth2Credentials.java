@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.auth.TokenStore.Tokens;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
-import dev.vendorpoller.record.Hashes;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -62,7 +64,7 @@ public final class OAuth2Credentials implements Credentials {
         register(settings.clientSecret().reveal());
         register(settings.refreshToken().reveal());
         register(basicCredentials());
-        this.seedHash = Hashes.sha256Hex(settings.refreshToken().reveal());
+        this.seedHash = sha256Hex(settings.refreshToken().reveal());
         this.current = storedFromThisSeed().orElse(new Tokens(null, settings.refreshToken(), null, seedHash));
     }
 
@@ -245,5 +247,14 @@ public final class OAuth2Credentials implements Credentials {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** SHA-256 hex of a configured refresh token: which seed the stored tokens descend from, without storing it. */
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.vendorpoller.config;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -67,6 +69,34 @@ public final class ConfigReader {
     /** Durations are written with a unit ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 30d}), never bare. */
     public Duration duration(String key, Duration defaultValue) {
         return optional(key).map(raw -> parseDuration(key, raw)).orElse(defaultValue);
+    }
+
+    /** A duration with a unit that must be longer than zero. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        Duration value = duration(key, defaultValue);
+        if (value != null && value.isZero()) {
+            throw new ConfigException(key, "must be longer than zero");
+        }
+        return value;
+    }
+
+    /**
+     * {@code vendorValue:CANONICAL,…} pairs (a malformed entry is reported as not looking like {@code shape}) in configured order (e.g. {@code GA-2026:GENERAL_ADMISSION}); the last
+     * colon splits, so a vendor value may hold colons. Empty when unset.
+     */
+    public Map<String, String> pairs(String key, String shape) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String entry : optional(key).orElse("").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.lastIndexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new ConfigException(key, "entry '" + entry.trim() + "' must look like " + shape);
+            }
+            pairs.put(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim());
+        }
+        return pairs;
     }
 
     public static Duration parseDuration(String key, String raw) {

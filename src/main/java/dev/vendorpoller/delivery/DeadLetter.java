@@ -5,14 +5,19 @@ import java.time.Instant;
 /**
  * A row of dead_letter: something that failed after its retries, with the context to replay it.
  *
+ * @param outboxKind      for a DELIVERY: the kind of the message, which says where a replay goes; null for a PAGE
  * @param httpStatus      the vendor's status on the last attempt (null: no answer, e.g. a timeout or an open breaker)
  * @param responseExcerpt the start of the vendor's body on the last attempt, masked (null: none)
  */
-public record DeadLetter(long id, String feed, String kind, String outboxKind, String pageCursor, String endpointUri,
+public record DeadLetter(long id, String feed, Kind kind, OutboxKind outboxKind, String pageCursor, String endpointUri,
         String idempotencyKey, String errorType, String errorMessage, String payload, int attempts,
         Instant createdAt, Instant replayedAt, Integer httpStatus, String responseExcerpt) {
-    /** A page that could not be fetched or committed; replaying it means polling again from page_cursor. */
-    public static final String PAGE = "PAGE";
-    /** An outbox message its endpoint kept refusing; replaying it puts it back in the outbox. */
-    public static final String DELIVERY = "DELIVERY";
+
+    /** What failed (dead_letter.kind). */
+    public enum Kind {
+        /** A page that could not be fetched or committed; replaying it means polling again from page_cursor. */
+        PAGE,
+        /** An outbox message its endpoint kept refusing; replaying it puts it back in the outbox. */
+        DELIVERY
+    }
 }

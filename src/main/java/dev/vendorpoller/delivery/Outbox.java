@@ -15,21 +15,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * ledger row does; the drain route sends each message at-least-once and deletes it after the endpoint accepted it.
  */
 public final class Outbox {
-    public static final String SINK = "SINK";
-    public static final String REJECT = "REJECT";
-    public static final String DEAD_LETTER = "DEAD_LETTER";
-
-    /** Key of the cap on one retry's delay; the base is {@code vendor-poller.outbox.retry-delay}. */
-    public static final String MAX_RETRY_DELAY = "vendor-poller.outbox.max-retry-delay";
-    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMinutes(2);
-
     private final JdbcTemplate jdbc;
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
-
-    public Outbox(JdbcTemplate jdbc, Duration retryDelay) {
-        this(jdbc, retryDelay, DEFAULT_MAX_RETRY_DELAY.compareTo(retryDelay) < 0 ? retryDelay : DEFAULT_MAX_RETRY_DELAY);
-    }
 
     /** @param maxRetryDelay the cap of the backoff (at least {@code retryDelay}) */
     public Outbox(JdbcTemplate jdbc, Duration retryDelay, Duration maxRetryDelay) {
@@ -41,21 +29,11 @@ public final class Outbox {
         this.maxRetryDelay = maxRetryDelay;
     }
 
-    /** {@value #MAX_RETRY_DELAY} [2m], validated against the base at start-up. */
-    public static Duration maxRetryDelay(dev.vendorpoller.config.ConfigReader config, Duration retryDelay) {
-        Duration cap = config.duration(MAX_RETRY_DELAY, DEFAULT_MAX_RETRY_DELAY);
-        if (cap.compareTo(retryDelay) < 0) {
-            throw new dev.vendorpoller.config.ConfigException(MAX_RETRY_DELAY, "(" + cap + ") must be at least"
-                    + " vendor-poller.outbox.retry-delay (" + retryDelay + ")");
-        }
-        return cap;
-    }
-
     public record Entry(String idempotencyKey, String payload) {
     }
 
     /** @param endpointUri shown to operators only (stored with credentials masked); the drain sends to the live config */
-    public void enqueue(String feed, String kind, String endpointUri, List<Entry> entries) {
+    public void enqueue(String feed, OutboxKind kind, String endpointUri, List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
@@ -63,7 +41,7 @@ public final class Outbox {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> rows = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            rows.add(new Object[] {feed, kind, shown, e.idempotencyKey(), e.payload(), now, now});
+            rows.add(new Object[] {feed, kind.name(), shown, e.idempotencyKey(), e.payload(), now, now});
         }
         jdbc.batchUpdate("INSERT INTO outbox (feed, kind, endpoint_uri, idempotency_key, payload, attempts,"
                 + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)", rows);
@@ -73,7 +51,7 @@ public final class Outbox {
     public List<OutboxMessage> due(int limit) {
         return jdbc.query("SELECT id, feed, kind, endpoint_uri, idempotency_key, payload, attempts FROM outbox"
                         + " WHERE next_attempt_at <= ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY",
-                (rs, i) -> new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                (rs, i) -> new OutboxMessage(rs.getLong(1), rs.getString(2), OutboxKind.valueOf(rs.getString(3)), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getInt(7)),
                 OffsetDateTime.now(ZoneOffset.UTC));
     }

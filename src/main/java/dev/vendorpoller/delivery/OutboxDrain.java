@@ -1,12 +1,12 @@
 package dev.vendorpoller.delivery;
 
-import dev.vendorpoller.account.VendorCalls;
+import dev.vendorpoller.account.AccountCall;
 import dev.vendorpoller.config.Secrets;
-import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.failure.BudgetWaitTooLongException;
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.VendorException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.BiFunction;
 import org.apache.camel.Exchange;
 
 /**
@@ -14,55 +14,37 @@ import org.apache.camel.Exchange;
  * credentials in an endpoint URI are never stored in the database.
  */
 public final class OutboxDrain {
-    public static final String MESSAGE = "outboxMessage";
+    private static final String MESSAGE = "outboxMessage";
+    /** The endpoint the drain route sends the prepared message to ({@code toD ${exchangeProperty.outboxEndpoint}}). */
     public static final String ENDPOINT = "outboxEndpoint";
 
     private final Outbox outbox;
     private final DeadLetters deadLetters;
-    private final BiFunction<String, String, Optional<Target>> endpointFor;
+    private final Destinations destinations;
+    private final DeliverySettings settings;
 
-    /**
-     * Where a delivery goes now: a Camel URI, sent directly or, when an account is named, through its route; and how
-     * a sink record's canonical JSON becomes the body sent there ({@link SinkMapping}, the feed's sink-fields).
-     */
-    public record Target(String uri, Optional<String> account, SinkMapping mapping) {
-        public Target(String uri, Optional<String> account) {
-            this(uri, account, SinkMapping.IDENTITY);
-        }
-
-        public static Target direct(String uri) {
-            return new Target(uri, Optional.empty());
-        }
-    }
-    private final int batchSize;
-    private final int maxAttempts;
-
-    /** @param endpointFor (feed, kind) → the endpoint configured for it now */
-    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, BiFunction<String, String, Optional<Target>> endpointFor,
-            int batchSize, int maxAttempts) {
+    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, Destinations destinations, DeliverySettings settings) {
         this.outbox = outbox;
         this.deadLetters = deadLetters;
-        this.endpointFor = endpointFor;
-        this.batchSize = batchSize;
-        this.maxAttempts = maxAttempts;
+        this.destinations = destinations;
+        this.settings = settings;
     }
 
     public List<OutboxMessage> due() {
-        return outbox.due(batchSize);
+        return outbox.due(settings.batchSize());
     }
 
     /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
     public void prepare(Exchange exchange) {
         OutboxMessage message = exchange.getMessage().getBody(OutboxMessage.class);
-        Target target = endpointFor.apply(message.feed(), message.kind()).orElseThrow(() -> new IllegalStateException(
+        Destinations.Target target = destinations.target(message.feed(), message.kind()).orElseThrow(() -> new IllegalStateException(
                 "feed " + message.feed() + " no longer configures an endpoint for " + message.kind()));
         exchange.setProperty(MESSAGE, message);
         exchange.setProperty(ENDPOINT, target.uri());
         target.account().ifPresent(account -> {
             // through the account's route: its budget, concurrency cap, breaker and credentials (routes/vendor-account.yaml)
-            exchange.setProperty(VendorCalls.ACCOUNT, account);
-            exchange.setProperty(VendorCalls.REQUEST_URL, target.uri());
-            exchange.setProperty(ENDPOINT, "direct:account-" + account);
+            AccountCall.to(exchange, account, target.uri());
+            exchange.setProperty(ENDPOINT, AccountCall.endpoint(account));
         });
         var out = exchange.getMessage();
         out.getHeaders().clear();
@@ -71,7 +53,7 @@ public final class OutboxDrain {
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader(Exchange.HTTP_METHOD, "POST");
         // the mapping of the feed's configuration now, like the endpoint; the outbox keeps the canonical JSON
-        out.setBody(Outbox.SINK.equals(message.kind()) ? target.mapping().apply(message.payload()) : message.payload());
+        out.setBody(message.kind() == OutboxKind.SINK ? target.mapping().apply(message.payload()) : message.payload());
     }
 
     public void delivered(Exchange exchange) {
@@ -90,24 +72,18 @@ public final class OutboxDrain {
             outbox.retryLater(message.id(), message.attempts(), Secrets.mask(String.valueOf(error)));
             return;
         }
-        int attempts = message.attempts() + 1;
-        if (attempts >= maxAttempts) {
-            deadLetters.deliveryFailed(new OutboxMessage(message.id(), message.feed(), message.kind(), message.endpointUri(),
-                    message.idempotencyKey(), message.payload(), attempts), error);
+        OutboxMessage attempted = message.attempted();
+        if (attempted.attempts() >= settings.maxAttempts()) {
+            deadLetters.deliveryFailed(attempted, error);
         } else {
-            outbox.retryLater(message.id(), attempts, Secrets.mask(String.valueOf(error)
-                    + (DeadLetters.vendorCause(error) instanceof VendorException v && v.bodyExcerpt() != null
+            outbox.retryLater(message.id(), attempted.attempts(), Secrets.mask(String.valueOf(error)
+                    + (Failures.vendorCause(error) instanceof VendorException v && v.bodyExcerpt() != null
                             ? "; vendor answered: " + v.bodyExcerpt() : "")));
         }
     }
 
+    /** Nothing reached the vendor: its account's breaker is open, or its budget would have held the request too long. */
     static boolean notSent(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException
-                    || t instanceof dev.vendorpoller.failure.BudgetWaitTooLongException) {
-                return true;
-            }
-        }
-        return false;
+        return Failures.any(error, CallNotPermittedException.class, BudgetWaitTooLongException.class);
     }
 }

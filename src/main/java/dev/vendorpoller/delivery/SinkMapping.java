@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vendorpoller.config.ConfigException;
-import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.feed.FeedConfig;
-import dev.vendorpoller.feed.FeedConfigLoader;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,23 +39,6 @@ public final class SinkMapping {
 
     private SinkMapping(Map<String, List<String>> fields) {
         this.fields = fields;
-    }
-
-    /** Every feed's mapping (feeds without {@code sink-fields} are absent), validated; call at start-up. */
-    public static Map<String, SinkMapping> load(ConfigReader config, List<FeedConfig> feeds) {
-        Map<String, SinkMapping> mappings = new LinkedHashMap<>();
-        for (FeedConfig feed : feeds) {
-            String key = FeedConfigLoader.prefix(feed.name()) + KEY;
-            var spec = config.optional(key);
-            if (spec.isEmpty()) {
-                continue;
-            }
-            if (feed.sinkUri().isEmpty()) {
-                throw new ConfigException(key, "needs " + FeedConfigLoader.prefix(feed.name()) + "sink-uri: it maps what is sent there");
-            }
-            mappings.put(feed.name(), parse(key, spec.get()));
-        }
-        return Map.copyOf(mappings);
     }
 
     /** Parses {@code vendorField:canonicalPath,…}; a bad entry throws a ConfigException naming {@code property}. */

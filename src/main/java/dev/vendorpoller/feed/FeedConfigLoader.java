@@ -4,14 +4,9 @@ import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
-import dev.vendorpoller.record.PaymentStatus;
-import dev.vendorpoller.record.registration.TicketTier;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -19,6 +14,9 @@ import java.util.regex.Pattern;
 /** Reads {@code vendor-poller.feeds} and each feed's block, failing at start-up on the first bad property. */
 public final class FeedConfigLoader {
     public static final String FEEDS = "vendor-poller.feeds";
+    /** The keys every feed may set (relative to its prefix); its type, kind and deliveries declare theirs. */
+    public static final List<String> KEYS = List.of("type", "base-url", "token", "account", "schedule.interval",
+            "schedule.cron", "page-size", "max-lag");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final ConfigReader config;
@@ -77,29 +75,8 @@ public final class FeedConfigLoader {
                 token,
                 Schedule.parse(config, p),
                 config.positiveInt(p + "page-size", 100, 1000),
-                config.optional(p + "sink-uri"),
-                config.optional(p + "reject-uri"),
-                config.optional(p + "dead-letter-uri"),
-                tiers(p + "tiers"),
-                paymentStatuses(p + "payment-statuses"),
                 Optional.ofNullable(config.duration(p + "max-lag", null)),
-                account.orElse(name),
-                sinkAccount(p));
-    }
-
-    /** A sink that goes through an account is an HTTP endpoint the account's route POSTs to. */
-    private Optional<String> sinkAccount(String p) {
-        Optional<String> account = config.optional(p + "sink-account");
-        if (account.isPresent()) {
-            if (!NAME.matcher(account.get()).matches()) {
-                throw new ConfigException(p + "sink-account", "has account name '" + account.get() + "': use lower-case letters, digits and '-'");
-            }
-            if (config.optional(p + "sink-uri").isEmpty()) {
-                throw new ConfigException(p + "sink-uri", "is required when " + p + "sink-account is set");
-            }
-            url(p + "sink-uri");
-        }
-        return account;
+                account.orElse(name));
     }
 
     private URI url(String key) {
@@ -115,44 +92,4 @@ public final class FeedConfigLoader {
         }
     }
 
-    /** {@code SKU:TIER,SKU:TIER}; SKUs match case-insensitively. */
-    private Map<String, TicketTier> tiers(String key) {
-        Map<String, TicketTier> map = new LinkedHashMap<>();
-        pairs(key).forEach((sku, tier) -> {
-            try {
-                map.put(sku.toLowerCase(Locale.ROOT), TicketTier.valueOf(tier.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(key, "maps '" + sku + "' to unknown tier '" + tier + "' (known: " + List.of(TicketTier.values()) + ")");
-            }
-        });
-        return Map.copyOf(map);
-    }
-
-    /** Extra vendor spellings on top of {@link PaymentStatus#defaultSpellings()}: {@code spelling:STATUS,...}. */
-    private Map<String, PaymentStatus> paymentStatuses(String key) {
-        Map<String, PaymentStatus> map = new LinkedHashMap<>(PaymentStatus.defaultSpellings());
-        pairs(key).forEach((spelling, status) -> {
-            try {
-                map.put(spelling.toLowerCase(Locale.ROOT), PaymentStatus.valueOf(status.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(key, "maps '" + spelling + "' to unknown payment status '" + status + "'");
-            }
-        });
-        return Map.copyOf(map);
-    }
-
-    private Map<String, String> pairs(String key) {
-        Map<String, String> pairs = new LinkedHashMap<>();
-        for (String entry : config.optional(key).orElse("").split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int colon = entry.lastIndexOf(':');
-            if (colon <= 0 || colon == entry.length() - 1) {
-                throw new ConfigException(key, "entry '" + entry.trim() + "' must look like VENDOR_VALUE:CANONICAL_VALUE");
-            }
-            pairs.put(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim());
-        }
-        return pairs;
-    }
 }

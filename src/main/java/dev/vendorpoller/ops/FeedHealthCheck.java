@@ -1,6 +1,6 @@
 package dev.vendorpoller.ops;
 
-import dev.vendorpoller.poll.Feed;
+import dev.vendorpoller.ingest.Feed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

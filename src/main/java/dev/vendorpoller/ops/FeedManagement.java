@@ -2,9 +2,8 @@ package dev.vendorpoller.ops;
 
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.feed.Cursor;
-import dev.vendorpoller.poll.Feed;
-import dev.vendorpoller.poll.PageCommitter;
-import dev.vendorpoller.poll.PollSteps;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.record.ContractResult;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.RejectStore;
@@ -38,8 +37,7 @@ public final class FeedManagement {
     private final CursorStore cursors;
     private final DeadLetters deadLetters;
     private final RejectStore rejects;
-    private final PollSteps steps;
-    private final PageCommitter committer;
+    private final Ingest ingest;
 
     /** {@code dev.vendorpoller:type=feed,name=<feed>} (feed names are [a-z0-9-], safe unquoted). */
     public static javax.management.ObjectName objectName(String feed) throws javax.management.MalformedObjectNameException {
@@ -47,7 +45,7 @@ public final class FeedManagement {
     }
 
     public FeedManagement(Feed feed, CamelContext context, FeedFacts facts, TransactionTemplate tx, CursorStore cursors,
-            DeadLetters deadLetters, RejectStore rejects, PollSteps steps, PageCommitter committer) {
+            DeadLetters deadLetters, RejectStore rejects, Ingest ingest) {
         this.feed = feed;
         this.context = context;
         this.facts = facts;
@@ -55,8 +53,7 @@ public final class FeedManagement {
         this.cursors = cursors;
         this.deadLetters = deadLetters;
         this.rejects = rejects;
-        this.steps = steps;
-        this.committer = committer;
+        this.ingest = ingest;
     }
 
     @ManagedAttribute(description = "Feed type")
@@ -222,10 +219,10 @@ public final class FeedManagement {
         int ledgered = 0;
         int stillInvalid = 0;
         for (RejectStore.StoredReject reject : stored) {
-            ContractResult result = steps.check(feed, reject.rawPayload());
+            ContractResult result = ingest.recheck(feed, reject.rawPayload());
             if (result instanceof ContractResult.Valid) {
                 tx.executeWithoutResult(s -> {
-                    committer.apply(feed, List.of(result), null);
+                    ingest.apply(feed, List.of(result));
                     rejects.delete(feed.name(), reject.reconciliationKey());
                 });
                 ledgered++;

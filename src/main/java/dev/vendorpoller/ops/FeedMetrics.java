@@ -1,6 +1,6 @@
 package dev.vendorpoller.ops;
 
-import dev.vendorpoller.poll.Feed;
+import dev.vendorpoller.ingest.Feed;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -7,9 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.delivery.DeadLetter;
 import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ops.LoopbackHttp;
-import dev.vendorpoller.poll.Feed;
-import dev.vendorpoller.poll.Feeds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -132,7 +132,7 @@ public final class StatusPage implements AutoCloseable {
     private ArrayNode deadLettersJson(String feed) {
         ArrayNode out = json.createArrayNode();
         for (DeadLetter d : deadLetters.latest(feed, 20)) {
-            out.addObject().put("id", d.id()).put("kind", d.kind()).put("page_cursor", d.pageCursor())
+            out.addObject().put("id", d.id()).put("kind", d.kind().name()).put("page_cursor", d.pageCursor())
                     .put("error_type", d.errorType()).put("error_message", d.errorMessage()).put("attempts", d.attempts())
                     .put("created_at", d.createdAt().toString()).put("replayed", d.replayedAt() != null);
         }

@@ -3,80 +3,78 @@ package dev.vendorpoller.poll;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vendorpoller.account.VendorCalls;
+import dev.vendorpoller.account.AccountCall;
+import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.MalformedPageException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.ingest.Applied;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
+import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.record.ContractResult;
-import dev.vendorpoller.record.FieldError;
-import dev.vendorpoller.record.payment.PaymentEventContract;
-import dev.vendorpoller.record.registration.RegistrationContract;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.PageRequest;
-import dev.vendorpoller.source.PaymentEventAdapter;
 import dev.vendorpoller.store.CursorStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The poll route's steps that are logic rather than flow (routes/poll-feed.yaml calls them by name). State between
- * steps travels in exchange properties, named here.
+ * The poll route's steps that are logic rather than flow (routes/poll-feed.yaml and routes/errors.yaml call them by
+ * name). State between steps travels in exchange properties, through {@link PollRun}.
  */
 public final class PollSteps {
-    public static final String FEED = "feed";
-    public static final String CURSOR = "cursor";
-    public static final String PAGE = "page";
-    public static final String HAS_MORE = "hasMore";
-    public static final String REQUEST_URL = VendorCalls.REQUEST_URL;
-    public static final String PAGE_STARTED = "pageStartedNanos";
-    /** Requests made for the current page so far (retries included); reset when a page commits. */
-    public static final String PAGE_ATTEMPTS = "pageAttempts";
-
-    private static final org.slf4j.Logger DEFER_LOG = org.slf4j.LoggerFactory.getLogger("vendor-poller.poll");
+    private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.poll");
+    private static final Logger PAGE_LOG = LoggerFactory.getLogger("vendor-poller.page");
 
     private final Feeds feeds;
     private final CursorStore cursors;
-    private final RegistrationContract contract;
-    private final PaymentEventContract paymentContract;
+    private final Ingest ingest;
+    private final DeadLetters deadLetters;
     private final ObjectMapper json;
 
-    public PollSteps(Feeds feeds, CursorStore cursors, RegistrationContract contract, ObjectMapper json) {
+    public PollSteps(Feeds feeds, CursorStore cursors, Ingest ingest, DeadLetters deadLetters, ObjectMapper json) {
         this.feeds = feeds;
         this.cursors = cursors;
-        this.contract = contract;
-        this.paymentContract = new PaymentEventContract(contract);
+        this.ingest = ingest;
+        this.deadLetters = deadLetters;
         this.json = json;
     }
 
     /** Start of a run: resume from the durable cursor. */
     public void begin(Exchange exchange) {
-        String feed = exchange.getProperty(FEED, String.class);
-        exchange.setProperty(CURSOR, cursors.load(feed));
-        exchange.setProperty(HAS_MORE, true);
+        PollRun run = PollRun.of(exchange);
+        run.cursor(cursors.load(run.feed()));
+        run.hasMore(true);
     }
 
     /** URL and query for the next page, and the account to send it through (which adds the credentials). */
     public void prepareRequest(Exchange exchange) {
-        Feed feed = feed(exchange);
-        PageRequest request = feed.adapter().request(exchange.getProperty(CURSOR, Cursor.class));
+        PollRun run = PollRun.of(exchange);
+        Feed feed = feeds.get(run.feed());
+        PageRequest request = feed.source().request(run.cursor());
         var message = exchange.getMessage();
         message.setBody(null);
         message.setHeader(Exchange.HTTP_METHOD, "GET");
         message.setHeader(Exchange.HTTP_QUERY, request.query());
         message.setHeader("Accept", "application/json");
-        exchange.setProperty(REQUEST_URL, request.url());
-        exchange.setProperty(VendorCalls.ACCOUNT, feed.config().account());
-        exchange.setProperty(PAGE_STARTED, System.nanoTime());
-        exchange.setProperty(PAGE_ATTEMPTS, exchange.getProperty(PAGE_ATTEMPTS, 0, Integer.class) + 1);
+        AccountCall.to(exchange, feed.config().account(), request.url());
+        run.requestStarted();
     }
 
     /** Parses a 2xx page (routes/vendor-account.yaml classified the status); the body becomes the page's records. */
     public List<JsonNode> readPage(Exchange exchange) throws IOException {
+        PollRun run = PollRun.of(exchange);
         var message = exchange.getMessage();
-        String url = exchange.getProperty(REQUEST_URL, String.class);
+        String url = AccountCall.url(exchange);
         JsonNode body;
         try (InputStream in = message.getBody(InputStream.class)) {
             body = in == null ? null : json.readTree(in);
@@ -86,41 +84,95 @@ public final class PollSteps {
         if (body == null || !body.isObject()) {
             throw new MalformedPageException("page from GET " + url + " is empty or not a JSON object", null);
         }
-        Page page = feed(exchange).adapter().page(exchange.getProperty(CURSOR, Cursor.class), body, message.getHeaders());
-        exchange.setProperty(PAGE, page);
+        Page page = feeds.get(run.feed()).source().page(run.cursor(), body, message.getHeaders());
+        run.page(page);
         return page.records();
     }
 
-    /** True when the vendor refused the page's request because of its cursor and the adapter knows a safe restart. */
+    /** True when the vendor refused the page's request because of its cursor and the source knows a safe restart. */
     public boolean canRecover(Exchange exchange) {
-        return recovered(exchange).isPresent();
+        return recovered(PollRun.of(exchange)).isPresent();
     }
 
     /**
-     * Stores the cursor the adapter derived from a refused one (e.g. an expired continuation token dropped, the scan
+     * Stores the cursor the source derived from a refused one (e.g. an expired continuation token dropped, the scan
      * restarted from its stored start) and reads on from it. Compare-and-set, like a page commit.
      */
     public void recoverCursor(Exchange exchange) {
-        Cursor from = exchange.getProperty(CURSOR, Cursor.class);
-        Cursor to = recovered(exchange).orElseThrow();
-        String feed = exchange.getProperty(FEED, String.class);
-        if (!cursors.advance(feed, from, to)) {
-            throw new IllegalStateException("feed " + feed + ": cursor changed while recovering from a refused request");
+        PollRun run = PollRun.of(exchange);
+        Cursor from = run.cursor();
+        Cursor to = recovered(run).orElseThrow();
+        if (!cursors.advance(run.feed(), from, to)) {
+            throw new IllegalStateException("feed " + run.feed() + ": cursor changed while recovering from a refused request");
         }
-        exchange.setProperty(CURSOR, to);
-        DEFER_LOG.warn("feed={} vendor refused the cursor ({}); restarting from {}", feed,
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage(), to);
+        run.cursor(to);
+        LOG.warn("feed={} vendor refused the cursor ({}); restarting from {}", run.feed(), run.caught().getMessage(), to);
     }
 
-    private Optional<Cursor> recovered(Exchange exchange) {
-        Throwable caught = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof VendorRequestRejectedException refusal) {
-                return feed(exchange).adapter().recover(exchange.getProperty(CURSOR, Cursor.class), refusal);
-            }
+    private Optional<Cursor> recovered(PollRun run) {
+        return Failures.find(run.caught(), VendorRequestRejectedException.class)
+                .flatMap(refusal -> feeds.get(run.feed()).source().recover(run.cursor(), refusal));
+    }
+
+    /** One record through its feed's contract. Never throws: whatever is wrong with a record rejects that record only. */
+    public ContractResult checkRecord(Exchange exchange) {
+        return feeds.get(PollRun.of(exchange).feed()).records().check(exchange.getMessage().getBody(JsonNode.class));
+    }
+
+    /**
+     * Body: the split's contract results. Commits the page (ledger, rejects, outbox, cursor in one transaction), logs
+     * one line, and decides whether the loop goes on: not after the last page, not when the vendor said has-more but
+     * gave no new cursor (a stalled feed), not when the service is stopping (the cursor is durable; the next run goes
+     * on), and not when an operator reset the cursor while the page was in flight (the page is dropped).
+     */
+    public void commitPage(Exchange exchange) {
+        PollRun run = PollRun.of(exchange);
+        Feed feed = feeds.get(run.feed());
+        Page page = run.page();
+        Cursor before = run.cursor();
+        List<ContractResult> results = new ArrayList<>();
+        if (exchange.getMessage().getBody() instanceof List<?> list) {
+            list.stream().filter(ContractResult.class::isInstance).map(ContractResult.class::cast).forEach(results::add);
         }
-        return Optional.empty();
+        if (results.size() != page.records().size()) {
+            // Every record must come out of the contract as valid or rejected: anything else would be a silent drop.
+            throw new IllegalStateException("page of " + page.records().size() + " records produced "
+                    + results.size() + " contract results");
+        }
+        Cursor after = before.advanceTo(page.nextCursor());
+        boolean stalled = page.hasMore() && after.equals(before);
+        long txStarted = System.nanoTime();
+        Optional<Applied> committed = ingest.commitPage(feed, before, after, results);
+        if (committed.isEmpty()) {
+            Cursor now = cursors.load(feed.name());
+            LOG.warn("feed={} cursor was reset to {} while the page after {} was in flight: page dropped, run ends; the next"
+                    + " run starts from the reset cursor", feed.name(), now, before);
+            run.cursor(now);
+            run.hasMore(false);
+            return;
+        }
+        Applied applied = committed.get();
+        feed.stats().pageCommitted(applied, Instant.now());
+        if (stalled) {
+            LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
+        }
+        boolean more = page.hasMore() && !stalled;
+        run.cursor(after);
+        run.hasMore(more && !exchange.getContext().isStopping());
+        run.pageCommitted();
+        logPage(feed.name(), before, after, applied, more, run.pageNanos(), System.nanoTime() - txStarted);
+    }
+
+    /** One line per committed page; the key-values become fields of the JSON log line (VENDOR_POLLER_LOG_FORMAT=json). */
+    private static void logPage(String feed, Cursor before, Cursor after, Applied applied, boolean more, long pageNanos,
+            long commitNanos) {
+        PAGE_LOG.atInfo().addKeyValue("feed", feed).addKeyValue("cursor_before", before.value().orElse(""))
+                .addKeyValue("cursor_after", after.value().orElse("")).addKeyValue("records", applied.records())
+                .addKeyValue("ledgered", applied.ledgered()).addKeyValue("duplicates", applied.duplicates() + applied.stale())
+                .addKeyValue("rejected", applied.rejected()).addKeyValue("has_more", more)
+                .addKeyValue("duration_ms", pageNanos / 1_000_000).addKeyValue("commit_ms", commitNanos / 1_000_000)
+                .log("feed={} page committed: cursor {} -> {}, {}, hasMore={}, ms={}, commitMs={}", feed, before, after,
+                        applied.summary(), more, pageNanos / 1_000_000, commitNanos / 1_000_000);
     }
 
     /**
@@ -128,45 +180,17 @@ public final class PollSteps {
      * this run without a dead letter. Nothing was fetched and the cursor has not moved; the next run tries again.
      */
     public void deferRun(Exchange exchange) {
-        exchange.setProperty(HAS_MORE, false);
-        Throwable why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        DEFER_LOG.info("feed={} run deferred, cursor unchanged: {}", exchange.getProperty(FEED, String.class),
-                why == null ? "unknown" : why.getMessage());
+        PollRun run = PollRun.of(exchange);
+        run.hasMore(false);
+        Throwable why = run.caught();
+        LOG.info("feed={} run deferred, cursor unchanged: {}", run.feed(), why == null ? "unknown" : why.getMessage());
     }
 
-    /** One record through the contract. Never throws: whatever is wrong with a record rejects that record only. */
-    public ContractResult checkRecord(Exchange exchange) {
-        return check(feed(exchange), exchange.getMessage().getBody(JsonNode.class));
-    }
-
-    /** A stored raw record (e.g. a reject being replayed) through the contract as configured now. */
-    public ContractResult check(Feed feed, String rawJson) {
-        JsonNode record;
-        try {
-            record = json.readTree(rawJson);
-        } catch (JsonProcessingException e) {
-            record = com.fasterxml.jackson.databind.node.TextNode.valueOf(rawJson);
-        }
-        return check(feed, record);
-    }
-
-    private ContractResult check(Feed feed, JsonNode record) {
-        try {
-            if (record == null || !record.isObject()) {
-                return ContractResult.rejected(contract.reject(feed.config(), null, record,
-                        List.of(new FieldError("$", "not_an_object", "record is not a JSON object"))));
-            }
-            if (feed.adapter() instanceof PaymentEventAdapter payments) {
-                return paymentContract.check(feed.config(), payments.paymentEvent(record));
-            }
-            return contract.check(feed.config(), feed.adapter().registration(record));
-        } catch (RuntimeException e) {
-            return ContractResult.rejected(contract.reject(feed.config(), null, record,
-                    List.of(new FieldError("$", "processing_error", String.valueOf(e)))));
-        }
-    }
-
-    private Feed feed(Exchange exchange) {
-        return feeds.get(exchange.getProperty(FEED, String.class));
+    /** Called by the poll route's error handler once a page's retries are exhausted: a PAGE dead letter. */
+    public void pageFailed(Exchange exchange) {
+        PollRun run = PollRun.of(exchange);
+        Cursor cursor = run.cursor();
+        deadLetters.pageFailed(run.feed(), cursor == null ? null : cursor.value().orElse(null), Math.max(1, run.attempts()),
+                run.caught());
     }
 }

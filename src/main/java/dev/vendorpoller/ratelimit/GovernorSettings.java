@@ -1,5 +1,6 @@
 package dev.vendorpoller.ratelimit;
 
+import dev.vendorpoller.config.ConfigReader;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +16,19 @@ import java.util.List;
  */
 public record GovernorSettings(List<RateTier> tiers, int reservePercent, int maxConcurrent, Duration maxWait,
         boolean learnLimits) {
+
+    /** Keys relative to the account's prefix. */
+    public static final List<String> KEYS = List.of("limits", "reserve", "max-concurrent", "max-wait", "learn-limits");
+
+    /** Reads {@code prefix + limits|reserve|max-concurrent|max-wait|learn-limits}; a bad value names its property. */
+    public static GovernorSettings read(ConfigReader config, String prefix) {
+        return new GovernorSettings(
+                RateTier.parseAll(prefix + "limits", config.optional(prefix + "limits").orElse("")),
+                config.percent(prefix + "reserve", 0, 50),
+                config.positiveInt(prefix + "max-concurrent", 8, 1000),
+                config.positiveDuration(prefix + "max-wait", Duration.ofMinutes(2)),
+                config.bool(prefix + "learn-limits", true));
+    }
 
     public static GovernorSettings unlimited() {
         return new GovernorSettings(List.of(), 0, Integer.MAX_VALUE, Duration.ofMinutes(5), true);

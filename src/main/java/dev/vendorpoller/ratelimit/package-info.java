@@ -1,5 +1,6 @@
 /**
- * Rate limits: what vendors say about their request budget ({@link dev.vendorpoller.ratelimit.RateLimitHeaders}) and
- * the per-account {@link dev.vendorpoller.ratelimit.Governor} that spends it.
+ * Rate limits: what vendors say about their request budget ({@link dev.vendorpoller.ratelimit.RateLimitHeaders}), the
+ * per-account {@link dev.vendorpoller.ratelimit.Governor} that spends it, the settings it runs with (governor and
+ * circuit breaker, read here from the account's keys), and the full-jitter backoff. Imports config and failure.
  */
 package dev.vendorpoller.ratelimit;

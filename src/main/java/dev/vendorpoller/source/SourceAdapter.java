@@ -1,39 +1,23 @@
 package dev.vendorpoller.source;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.vendorpoller.failure.MalformedPageException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
-import dev.vendorpoller.record.registration.RawRegistration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * What one feed's vendor needs in code; everything else (scheduling, budget, retries, contract, ledger) is the shared
- * route. One adapter per feed, made by its type's {@link SourceFactory} from the feed's settings. Each step is
- * one method, after kafka-connect-http's request factory / response parser split.
+ * route. One adapter per feed, made by its type's {@link SourceFactory} from the feed's settings. Each step is a
+ * one-method interface, after kafka-connect-http's request factory / response parser split: the request from a
+ * cursor, the page from a response, recovery from a refused cursor, and the mapping of a record into its kind.
+ *
+ * @param <R> the raw record of the kind this source yields (a record kind's {@code rawType()})
  */
-public interface SourceAdapter {
+public interface SourceAdapter<R> extends RequestFactory, PageParser, CursorRecovery, RecordMapper<R> {
 
-    /** The request that reads the page after {@code cursor}. */
-    PageRequest request(Cursor cursor);
+    /** The raw record type this source fills: it decides the record kind of the feed. */
+    Class<R> recordType();
 
-    /**
-     * The page in a parsed 2xx response, and the cursor after it (which may depend on the cursor it was read after
-     * and on its records). Throws {@link MalformedPageException} if the body is not of the vendor's shape.
-     *
-     * @param headers the response headers (for cursors in a Link header)
-     */
-    Page page(Cursor cursor, JsonNode body, Map<String, Object> headers);
-
-    /** Picks the registration fields out of one vendor record. */
-    RawRegistration registration(JsonNode record);
-
-    /**
-     * The vendor refused the request for the page after {@code cursor} (a 4xx). When the cursor itself is the cause
-     * and a safe one can be derived (an expired continuation token: restart the scan from its stored start), returns
-     * it; the route stores it and asks again. Empty: the refusal is dead-lettered.
-     */
+    @Override
     default Optional<Cursor> recover(Cursor cursor, VendorRequestRejectedException refusal) {
         return Optional.empty();
     }

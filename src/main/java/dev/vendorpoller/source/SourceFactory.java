@@ -6,5 +6,5 @@ import dev.vendorpoller.feed.FeedConfig;
 /** Makes a feed's adapter; reads and validates the type's own keys, failing with the property named. */
 @FunctionalInterface
 public interface SourceFactory {
-    SourceAdapter create(FeedConfig feed, ConfigReader config);
+    SourceAdapter<?> create(FeedConfig feed, ConfigReader config);
 }

@@ -8,20 +8,32 @@ import dev.vendorpoller.source.eventbrite.EventbriteAttendeesAdapter;
 import dev.vendorpoller.source.http.DeclarativeAdapter;
 import dev.vendorpoller.source.http.Preset;
 import dev.vendorpoller.source.stripe.StripeEventsAdapter;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Feed type → adapter factory. A vendor of a known shape is configuration: {@code http-json}, or a preset of it. A
- * vendor that needs code adds one entry here and its adapter class ({@code vendor/<name>/}), nothing else.
+ * Feed type → how its adapter is made and which feed keys it reads. A vendor of a known shape is configuration:
+ * {@code http-json}, or a preset of it. A vendor that needs code adds one entry here and its adapter class
+ * ({@code source/<name>/}), nothing else.
  */
 public final class SourceTypes {
-    private static final Map<String, SourceFactory> BY_TYPE = new TreeMap<>(Map.of(
-            Preset.HTTP_JSON.type(), DeclarativeAdapter.factory(Preset.HTTP_JSON),
-            Preset.REGISTRATION_API.type(), DeclarativeAdapter.factory(Preset.REGISTRATION_API),
-            "eventbrite-attendees", EventbriteAttendeesAdapter::new,
-            "stripe-events", StripeEventsAdapter::new));
+    /** One feed type: the keys its adapter reads (relative to the feed's prefix) and the factory. */
+    public record SourceType(String name, List<String> keys, SourceFactory factory) {
+    }
+
+    private static final Map<String, SourceType> BY_TYPE = new TreeMap<>();
+
+    static {
+        for (SourceType type : List.of(
+                new SourceType(Preset.HTTP_JSON.type(), DeclarativeAdapter.KEYS, DeclarativeAdapter.factory(Preset.HTTP_JSON)),
+                new SourceType(Preset.REGISTRATION_API.type(), DeclarativeAdapter.KEYS, DeclarativeAdapter.factory(Preset.REGISTRATION_API)),
+                new SourceType(EventbriteAttendeesAdapter.TYPE, EventbriteAttendeesAdapter.KEYS, EventbriteAttendeesAdapter::new),
+                new SourceType(StripeEventsAdapter.TYPE, StripeEventsAdapter.KEYS, StripeEventsAdapter::new))) {
+            BY_TYPE.put(type.name(), type);
+        }
+    }
 
     private SourceTypes() {
     }
@@ -30,12 +42,17 @@ public final class SourceTypes {
         return BY_TYPE.keySet();
     }
 
-    public static SourceAdapter create(FeedConfig feed, ConfigReader config) {
-        SourceFactory factory = BY_TYPE.get(feed.type());
-        if (factory == null) {
+    /** The feed's type; an unknown one stops the start-up naming the feed's {@code type} property. */
+    public static SourceType of(FeedConfig feed) {
+        SourceType type = BY_TYPE.get(feed.type());
+        if (type == null) {
             throw new ConfigException(FeedConfigLoader.prefix(feed.name()) + "type", "has unknown feed type '" + feed.type()
                     + "' (known: " + String.join(", ", types()) + ")");
         }
-        return factory.create(feed, config);
+        return type;
+    }
+
+    public static SourceAdapter<?> create(FeedConfig feed, ConfigReader config) {
+        return of(feed).factory().create(feed, config);
     }
 }

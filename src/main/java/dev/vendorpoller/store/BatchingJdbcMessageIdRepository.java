@@ -3,6 +3,7 @@ package dev.vendorpoller.store;
 import dev.vendorpoller.store.Sql;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * camel-sql's JDBC idempotent repository (same table, same rows, usable by an {@code idempotentConsumer}) with one
- * addition: {@link #addAllNew} checks and records a whole page of keys in two statements instead of two per key. It
+ * addition: {@link #unseen} and {@link #record} check and record a whole page of keys in two statements instead of two per key. It
  * runs inside the caller's transaction, so a page's keys commit or vanish together with its ledger rows and cursor.
  *
  * <p>The stored messageId is {@link #messageId}: the record's idempotency key behind its version time in hex. Same
@@ -39,8 +40,8 @@ public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
         return "000000000000".substring(Math.min(12, millis.length())) + millis + "-" + idempotencyKey;
     }
 
-    /** Records every messageId not seen before and returns exactly those, in input order. */
-    public Set<String> addAllNew(List<String> keys) {
+    /** The messageIds of {@code keys} not recorded before, each once, in input order (reads only). */
+    public Set<String> unseen(List<String> keys) {
         Set<String> wanted = new LinkedHashSet<>(keys);
         Set<String> seen = new HashSet<>();
         for (List<String> chunk : Sql.chunks(new ArrayList<>(wanted))) {
@@ -51,14 +52,19 @@ public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
                     + " AND messageId IN (" + Sql.placeholders(chunk.size()) + ")", String.class, args.toArray()));
         }
         wanted.removeAll(seen);
-        if (!wanted.isEmpty()) {
-            Timestamp now = new Timestamp(System.currentTimeMillis());
-            List<Object[]> rows = new ArrayList<>(wanted.size());
-            for (String key : wanted) {
-                rows.add(new Object[] {processorName, key, now});
-            }
-            jdbc.batchUpdate("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)", rows);
-        }
         return wanted;
+    }
+
+    /** Records messageIds that {@link #unseen} returned, in the caller's transaction. */
+    public void record(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Timestamp now = new Timestamp(System.currentTimeMillis());
+        List<Object[]> rows = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            rows.add(new Object[] {processorName, key, now});
+        }
+        jdbc.batchUpdate("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)", rows);
     }
 }

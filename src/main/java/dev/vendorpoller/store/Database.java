@@ -3,7 +3,6 @@ package dev.vendorpoller.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vendorpoller.config.ConfigException;
-import dev.vendorpoller.config.ServiceSettings;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -18,7 +17,7 @@ public final class Database implements AutoCloseable {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
 
-    public Database(ServiceSettings settings) {
+    public Database(StoreSettings settings) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl(settings.dbUrl()));
         hikari.setUsername(settings.dbUser());

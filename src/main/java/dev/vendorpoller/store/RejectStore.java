@@ -1,8 +1,6 @@
 package dev.vendorpoller.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vendorpoller.record.Rejection;
-import dev.vendorpoller.store.Sql;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,20 +12,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** rejected_record: each distinct bad record once per feed (by reconciliation key), inside the page transaction. */
 public final class RejectStore {
     private final JdbcTemplate jdbc;
-    private final ObjectMapper json;
 
-    public RejectStore(JdbcTemplate jdbc, ObjectMapper json) {
+    public RejectStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.json = json;
     }
 
-    /** @return the rejections not stored before (a re-read page does not reject its records twice) */
-    public List<Rejection> storeNew(String feed, String pageCursor, List<Rejection> rejections) {
-        if (rejections.isEmpty()) {
+    /** One rejected record as stored: its key, the vendor's id if it had one, the raw record and the errors (JSON). */
+    public record Row(String reconciliationKey, String externalId, String rawPayload, String errorsJson, Instant rejectedAt) {
+    }
+
+    /** The rows not stored before for this feed, each key once, in input order (reads only). */
+    public List<Row> unseen(String feed, List<Row> rows) {
+        if (rows.isEmpty()) {
             return List.of();
         }
-        Map<String, Rejection> byKey = new LinkedHashMap<>();
-        rejections.forEach(r -> byKey.putIfAbsent(r.reconciliationKey(), r));
+        Map<String, Row> byKey = new LinkedHashMap<>();
+        rows.forEach(r -> byKey.putIfAbsent(r.reconciliationKey(), r));
         Set<String> known = new HashSet<>();
         for (List<String> chunk : Sql.chunks(new ArrayList<>(byKey.keySet()))) {
             List<Object> args = new ArrayList<>(chunk.size() + 1);
@@ -37,20 +37,21 @@ public final class RejectStore {
                     + " AND reconciliation_key IN (" + Sql.placeholders(chunk.size()) + ")", String.class, args.toArray()));
         }
         known.forEach(byKey::remove);
-        List<Object[]> rows = new ArrayList<>();
-        for (Rejection r : byKey.values()) {
-            try {
-                rows.add(new Object[] {feed, r.reconciliationKey(), Sql.truncate(r.externalId(), 255), r.raw().toString(),
-                        json.writeValueAsString(r.errors()), pageCursor, Sql.utc(r.rejectedAt())});
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO rejected_record (feed, reconciliation_key, external_id, raw_payload, errors,"
-                    + " page_cursor, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
-        }
         return new ArrayList<>(byKey.values());
+    }
+
+    /** Stores rows {@link #unseen} returned, in the caller's transaction. */
+    public void store(String feed, String pageCursor, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Object[]> args = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            args.add(new Object[] {feed, r.reconciliationKey(), Sql.truncate(r.externalId(), 255), r.rawPayload(),
+                    r.errorsJson(), pageCursor, Sql.utc(r.rejectedAt())});
+        }
+        jdbc.batchUpdate("INSERT INTO rejected_record (feed, reconciliation_key, external_id, raw_payload, errors,"
+                + " page_cursor, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?)", args);
     }
 
     /** A stored reject: its key and the raw record as the vendor sent it. */

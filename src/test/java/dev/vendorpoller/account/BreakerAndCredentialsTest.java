@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.vendorpoller.app.Service;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -29,7 +30,7 @@ class BreakerAndCredentialsTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     CircuitBreaker breaker() {
-        return poller.context().getRegistry().lookupByNameAndType("accounts", Accounts.class).get("forms").breaker();
+        return Service.of(poller.context()).accounts().get("forms").breaker();
     }
 
     List<Long> requestTimes() {

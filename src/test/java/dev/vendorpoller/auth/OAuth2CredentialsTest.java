@@ -16,9 +16,9 @@ import dev.vendorpoller.auth.OAuth2Settings.ClientAuth;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.Secrets;
-import dev.vendorpoller.config.ServiceSettings;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.support.LocalPostgres;
 import dev.vendorpoller.support.ManualClock;
 import java.net.URI;
@@ -408,7 +408,7 @@ class OAuth2CredentialsTest {
     // --- helpers
 
     Database database(String url, String user) {
-        return new Database(ServiceSettings.load(reader(Map.of("vendor-poller.db.url", url, "vendor-poller.db.user", user))));
+        return new Database(StoreSettings.load(reader(Map.of("vendor-poller.db.url", url, "vendor-poller.db.user", user))));
     }
 
     static ConfigReader reader(Map<String, String> props) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.vendorpoller.app.Service;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.support.PollerHarness;
 import java.time.Duration;
@@ -99,7 +100,7 @@ class OutboxDeliveryTest {
         assertThat((String) dl.get(0).get("payload")).contains("\"idempotency_key\"");
 
         vendor.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(200)));
-        DeadLetters deadLetters = poller.context().getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class);
+        DeadLetters deadLetters = Service.of(poller.context()).deadLetters();
         long first = ((Number) dl.get(0).get("id")).longValue();
         assertThat(deadLetters.replay(first)).isTrue();
         assertThat(deadLetters.replay(first)).as("a dead letter is replayed once").isFalse();

@@ -26,8 +26,8 @@ class OutboxRetryDelayTest {
             assertThat(delays).as("full jitter reaches down to 0 (attempt %s)", attempt).anySatisfy(d -> assertThat(d).isLessThan(ceiling / 10));
             assertThat(delays).as("and up to the ceiling (attempt %s)", attempt).anySatisfy(d -> assertThat(d).isGreaterThan(ceiling * 9 / 10));
         }
-        assertThatThrownBy(() -> Outbox.maxRetryDelay(new ConfigReader(k -> Optional.ofNullable(
-                Map.of(Outbox.MAX_RETRY_DELAY, "1s").get(k))), Duration.ofSeconds(2)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(Outbox.MAX_RETRY_DELAY);
+        assertThatThrownBy(() -> DeliverySettings.load(new ConfigReader(k -> Optional.ofNullable(
+                Map.of(DeliverySettings.MAX_RETRY_DELAY, "1s", "vendor-poller.outbox.retry-delay", "2s").get(k)))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(DeliverySettings.MAX_RETRY_DELAY);
     }
 }

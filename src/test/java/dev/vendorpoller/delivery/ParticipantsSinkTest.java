@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.app.Service;
 import dev.vendorpoller.delivery.DeadLetter;
-import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.demo.DemoVendor;
 import dev.vendorpoller.demo.ParticipantsDemo;
 import dev.vendorpoller.demo.VendorLimits;
@@ -205,11 +205,11 @@ class ParticipantsSinkTest {
             assertThat(payload.get("idempotency_key").asText()).as("the canonical payload, what a replay sends").isEqualTo(key);
             assertThat(payload.get("external_id").asText()).isEqualTo(ledger.get(key).get("external_id"));
         });
-        assertThat(poller.context().getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class).latest("alpha", 20))
+        assertThat(Service.of(poller.context()).deadLetters().latest("alpha", 20))
                 .as("as operators read them").hasSize(2).allSatisfy(d -> {
                     assertThat(d.httpStatus()).isEqualTo(422);
                     assertThat(d.responseExcerpt()).contains("email domain not allowed");
-                    assertThat(d.kind()).isEqualTo(DeadLetter.DELIVERY);
+                    assertThat(d.kind()).isEqualTo(DeadLetter.Kind.DELIVERY);
                 });
         Map<String, Long> attemptsPerKey = participants.requests().stream()
                 .collect(Collectors.groupingBy(ParticipantsDemo.Request::idempotencyKey, Collectors.counting()));

@@ -78,16 +78,18 @@ class SinkMappingTest {
                 "vendor-poller.feed.forms.schedule.interval", "30s",
                 KEY, "email:email"));
         ConfigReader config = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
-        assertThatThrownBy(() -> SinkMapping.load(config, feeds(config))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Destinations.load(config, names(config))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'" + KEY + "' needs vendor-poller.feed.forms.sink-uri");
 
         props.put("vendor-poller.feed.forms.sink-uri", "https://crm.example/participants/add");
-        assertThat(SinkMapping.load(config, feeds(config))).containsOnlyKeys("forms");
+        assertThat(Destinations.load(config, names(config)).target("forms", OutboxKind.SINK).orElseThrow().mapping()
+                .isIdentity()).isFalse();
         props.remove(KEY);
-        assertThat(SinkMapping.load(config, feeds(config))).isEmpty();
+        assertThat(Destinations.load(config, names(config)).target("forms", OutboxKind.SINK).orElseThrow().mapping())
+                .isSameAs(SinkMapping.IDENTITY);
     }
 
-    static List<FeedConfig> feeds(ConfigReader config) {
-        return new FeedConfigLoader(config, SourceTypes.types()).load();
+    static List<String> names(ConfigReader config) {
+        return new FeedConfigLoader(config, SourceTypes.types()).load().stream().map(FeedConfig::name).toList();
     }
 }

@@ -8,9 +8,14 @@ import dev.vendorpoller.account.AccountConfigLoader;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.Secrets;
+import dev.vendorpoller.delivery.Destinations;
+import dev.vendorpoller.delivery.OutboxKind;
+import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.record.registration.TicketTier;
+import dev.vendorpoller.source.SourceTypes;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,14 +31,17 @@ class FeedConfigLoaderTest {
 
     private FeedConfig load() {
         ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
-        var feeds = new FeedConfigLoader(reader, dev.vendorpoller.source.SourceTypes.types()).load();
-        new AccountConfigLoader(reader).loadFor(feeds);
+        // the start-up checks a feed block goes through: its own keys, its deliveries, its kind's, its account's
+        var feeds = new FeedConfigLoader(reader, SourceTypes.types()).load();
+        Destinations destinations = Destinations.load(reader, feeds.stream().map(FeedConfig::name).toList());
+        feeds.forEach(f -> RegistrationSettings.load(reader, FeedConfigLoader.prefix(f.name())));
+        new AccountConfigLoader(reader).loadFor(feeds, destinations.accounts());
         return feeds.get(0);
     }
 
     private AccountConfig account(String name) {
         ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
-        return new AccountConfigLoader(reader).loadFor(new FeedConfigLoader(reader, dev.vendorpoller.source.SourceTypes.types()).load()).get(name);
+        return new AccountConfigLoader(reader).loadFor(new FeedConfigLoader(reader, SourceTypes.types()).load(), List.of()).get(name);
     }
 
     @Test
@@ -49,8 +57,10 @@ class FeedConfigLoaderTest {
         assertThat(feed.schedule().interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(feed.schedule().quartzOptions()).isEqualTo("trigger.repeatInterval=30000&triggerStartDelay=500");
         assertThat(feed.pageSize()).isEqualTo(100);
-        assertThat(feed.tiers()).containsEntry("ga-2026", TicketTier.GENERAL_ADMISSION).containsEntry("vip-2026", TicketTier.VIP);
-        assertThat(feed.sinkUri()).isEmpty();
+        ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
+        assertThat(RegistrationSettings.load(reader, P).tiers()).containsEntry("ga-2026", TicketTier.GENERAL_ADMISSION)
+                .containsEntry("vip-2026", TicketTier.VIP);
+        assertThat(Destinations.load(reader, List.of("forms")).target("forms", OutboxKind.SINK)).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.feed.Schedule;
 import dev.vendorpoller.record.PaymentStatus;
+import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.record.registration.TicketTier;
 import java.net.URI;
 import java.time.Duration;
@@ -15,10 +16,12 @@ public final class TestFeeds {
     private TestFeeds() {
     }
 
+    /** The tiers GA-2026 and VIP-2026, the default payment spellings. */
+    public static final RegistrationSettings REGISTRATIONS = new RegistrationSettings(
+            Map.of("ga-2026", TicketTier.GENERAL_ADMISSION, "vip-2026", TicketTier.VIP), PaymentStatus.defaultSpellings());
+
     public static FeedConfig registrations(String name) {
         return new FeedConfig(name, "registration-api", URI.create("http://127.0.0.1:1"), Optional.of(new Secret("t0ken-value")),
-                new Schedule(Duration.ofSeconds(5), null), 100, Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of("ga-2026", TicketTier.GENERAL_ADMISSION, "vip-2026", TicketTier.VIP),
-                PaymentStatus.defaultSpellings(), Optional.empty(), name, Optional.empty());
+                new Schedule(Duration.ofSeconds(5), null), 100, Optional.empty(), name);
     }
 }

@@ -1,7 +1,9 @@
 package dev.vendorpoller.record.payment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.vendorpoller.record.CanonicalRecord;
 import dev.vendorpoller.record.PaymentStatus;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -29,5 +31,18 @@ public record CanonicalPaymentEvent(
         @JsonProperty("currency") @Pattern(regexp = "[a-z]{3}") String currency,
         @JsonProperty("status") @Size(max = 50) String status,
         @JsonProperty("payment_status") PaymentStatus paymentStatus,
-        @JsonProperty("registration_ref") @Size(max = 255) String registrationRef) {
+        @JsonProperty("registration_ref") @Size(max = 255) String registrationRef) implements CanonicalRecord {
+
+    /** An event is a record of its own: it has one version, never another. */
+    @Override
+    @JsonIgnore
+    public String recordId() {
+        return eventId;
+    }
+
+    @Override
+    @JsonIgnore
+    public Instant versionTime() {
+        return createdAt;
+    }
 }

@@ -1,21 +1,15 @@
 package dev.vendorpoller.record.payment;
 
-import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FieldError;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.Timestamps;
-import dev.vendorpoller.record.registration.RegistrationContract;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /** Validates and normalises payment events into {@link CanonicalPaymentEvent}; invalid ones become rejections. */
 public final class PaymentEventContract {
@@ -23,18 +17,18 @@ public final class PaymentEventContract {
             "eventId", "event_id", "createdAt", "created_at", "objectId", "object_id", "amountMinor", "amount_minor",
             "paymentStatus", "payment_status", "registrationRef", "registration_ref");
 
-    private final Validator validator = Validation.byDefaultProvider().configure()
-            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
-    private final RegistrationContract rejections;
+    private final String feed;
+    private final Contracts contracts;
 
-    /** @param rejections makes rejections the same way for every record kind (same reconciliation keys) */
-    public PaymentEventContract(RegistrationContract rejections) {
-        this.rejections = rejections;
+    /** @param contracts makes rejections the same way for every record kind (same reconciliation keys) */
+    public PaymentEventContract(String feed, Contracts contracts) {
+        this.feed = feed;
+        this.contracts = contracts;
     }
 
-    public ContractResult check(FeedConfig feed, RawPaymentEvent in) {
+    public ContractResult check(RawPaymentEvent in) {
         List<FieldError> errors = new ArrayList<>();
-        String eventId = RegistrationContract.text(in.eventId());
+        String eventId = Contracts.text(in.eventId());
         Instant created = Timestamps.toUtc(in.created());
         if (created == null && in.created() != null && !in.created().isNull() && !in.created().isMissingNode()) {
             errors.add(new FieldError("created_at", "invalid_timestamp", "'" + in.created().asText() + "' is not a timestamp"));
@@ -47,22 +41,15 @@ public final class PaymentEventContract {
                 errors.add(new FieldError("amount_minor", "not_an_integer", "amount must be an integer in minor units"));
             }
         }
-        String currency = RegistrationContract.text(in.currency());
-        var event = new CanonicalPaymentEvent(eventId == null ? null : Hashes.sha256Hex(feed.name(), eventId), feed.name(),
-                eventId, RegistrationContract.text(in.type()), created, RegistrationContract.text(in.objectId()), amount,
-                currency == null ? null : currency.toLowerCase(Locale.ROOT), RegistrationContract.text(in.status()), in.paymentStatus(),
-                RegistrationContract.text(in.registrationRef()));
-        for (ConstraintViolation<CanonicalPaymentEvent> v : validator.validate(event)) {
-            String field = FIELD_NAMES.getOrDefault(v.getPropertyPath().toString(), v.getPropertyPath().toString());
-            boolean alreadyExplained = errors.stream().anyMatch(e -> e.field().equals(field));
-            if (!alreadyExplained && !(field.equals("idempotency_key") && eventId == null)) {
-                errors.add(new FieldError(field, RegistrationContract.code(v), v.getMessage()));
-            }
-        }
+        String currency = Contracts.text(in.currency());
+        var event = new CanonicalPaymentEvent(eventId == null ? null : Hashes.sha256Hex(feed, eventId), feed,
+                eventId, Contracts.text(in.type()), created, Contracts.text(in.objectId()), amount,
+                currency == null ? null : currency.toLowerCase(Locale.ROOT), Contracts.text(in.status()), in.paymentStatus(),
+                Contracts.text(in.registrationRef()));
+        Contracts.validate(event, FIELD_NAMES, errors, eventId == null ? "idempotency_key" : null);
         if (errors.isEmpty()) {
-            return new ContractResult.ValidPayment(event);
+            return ContractResult.valid(event);
         }
-        errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::code));
-        return ContractResult.rejected(rejections.reject(feed, eventId, in.raw(), errors));
+        return ContractResult.rejected(contracts.reject(feed, eventId, in.raw(), errors));
     }
 }

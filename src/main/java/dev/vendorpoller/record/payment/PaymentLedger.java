@@ -2,27 +2,27 @@ package dev.vendorpoller.record.payment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vendorpoller.record.payment.CanonicalPaymentEvent;
-import dev.vendorpoller.record.registration.CanonicalRegistration;
+import dev.vendorpoller.record.CanonicalRecord;
+import dev.vendorpoller.record.LedgerPlan;
 import dev.vendorpoller.store.Sql;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Applies payment events to the ledger, inside the caller's page transaction. An event moves its registration's
- * payment status unless a newer event already did (events arrive out of order); an event whose registration has not
- * arrived yet waits in payment_holding and is applied by the page that ledgers the registration. Nothing is lost
- * either way: every event is kept in payment_event with its outcome.
+ * Applies payment events to the registrations of another feed, inside the page transaction. An event moves its
+ * registration's payment status unless a newer event already did (events arrive out of order); an event whose
+ * registration has not arrived yet waits in payment_holding and is applied by the page that ledgers the registration.
+ * Nothing is lost either way: every event is kept in payment_event with its {@link PaymentOutcome}. The registration
+ * feed is known here by its table only (ledger_registration), never by its classes.
  */
 public final class PaymentLedger {
-    public static final String APPLIED = "APPLIED";
-    public static final String SUPERSEDED = "SUPERSEDED";
-    public static final String HELD = "HELD";
-    public static final String NO_EFFECT = "NO_EFFECT";
-
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
@@ -31,85 +31,149 @@ public final class PaymentLedger {
         this.json = json;
     }
 
-    /** What applying a page of events did: reached their registration (applied or superseded), held, moved nothing. */
-    public record Outcome(int reached, int held, int noEffect) {
-    }
-
     /**
-     * @param registrationSource the feed whose registrations these events refer to (the payment feed's applies-to)
-     * @param events             events not seen before, in any order
+     * Plans new events: each gets its outcome from the registrations as they stand (read here), newest event first,
+     * so an older event for the same registration finds a newer one applied and is SUPERSEDED.
+     *
+     * @param registrationSource the feed whose registrations these events refer to (applies-to); null: none
      */
-    public Outcome apply(String registrationSource, List<CanonicalPaymentEvent> events) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        int reached = 0;
-        int held = 0;
-        int noEffect = 0;
-        // newest first: an older event for the same registration then finds a newer one applied and is SUPERSEDED
+    LedgerPlan plan(String registrationSource, List<CanonicalPaymentEvent> events) {
+        if (events.isEmpty()) {
+            return LedgerPlan.NONE;
+        }
         List<CanonicalPaymentEvent> ordered = new ArrayList<>(events);
         ordered.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
+        Map<String, Optional<Instant>> registrations = registrationSource == null ? Map.of()
+                : paymentEventTimes(registrationSource, ordered.stream().map(CanonicalPaymentEvent::registrationRef)
+                        .filter(r -> r != null).distinct().toList());
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object[]> moves = new ArrayList<>();
+        List<Object[]> holdings = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         for (CanonicalPaymentEvent e : ordered) {
-            String outcome;
+            PaymentOutcome outcome;
             if (e.paymentStatus() == null || e.registrationRef() == null || registrationSource == null) {
-                outcome = NO_EFFECT;
-                noEffect++;
-            } else if (!registrationExists(registrationSource, e.registrationRef())) {
-                jdbc.update("INSERT INTO payment_holding (event_key, registration_source, registration_ref, created_at, held_at)"
-                        + " VALUES (?, ?, ?, ?, ?)", e.idempotencyKey(), registrationSource, e.registrationRef(),
-                        Sql.utc(e.createdAt()), now);
-                outcome = HELD;
-                held++;
+                outcome = PaymentOutcome.NO_EFFECT;
+            } else if (!registrations.containsKey(e.registrationRef())) {
+                holdings.add(new Object[] {e.idempotencyKey(), registrationSource, e.registrationRef(), Sql.utc(e.createdAt()), now});
+                outcome = PaymentOutcome.HELD;
             } else {
-                outcome = move(registrationSource, e.registrationRef(), e) ? APPLIED : SUPERSEDED;
-                reached++;
+                outcome = move(registrations, registrationSource, e, moves, now);
             }
-            jdbc.update("INSERT INTO payment_event (idempotency_key, source, event_id, type, created_at, object_id,"
-                    + " amount_minor, currency, status, payment_status, registration_source, registration_ref, outcome,"
-                    + " applied_at, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    e.idempotencyKey(), e.source(), e.eventId(), e.type(), Sql.utc(e.createdAt()), e.objectId(), e.amountMinor(),
-                    e.currency(), e.status(), e.paymentStatus() == null ? null : e.paymentStatus().name(), registrationSource,
-                    e.registrationRef(), outcome, APPLIED.equals(outcome) ? now : null, now, toJson(e));
+            rows.add(new Object[] {e.idempotencyKey(), e.source(), e.eventId(), e.type(), Sql.utc(e.createdAt()), e.objectId(),
+                    e.amountMinor(), e.currency(), e.status(), e.paymentStatus() == null ? null : e.paymentStatus().name(),
+                    registrationSource, e.registrationRef(), outcome.name(), outcome == PaymentOutcome.APPLIED ? now : null,
+                    now, toJson(e)});
         }
-        return new Outcome(reached, held, noEffect);
+        List<CanonicalRecord> current = List.copyOf(events);
+        return new LedgerPlan() {
+            @Override
+            public List<CanonicalRecord> current() {
+                return current;
+            }
+
+            @Override
+            public int stale() {
+                return 0;
+            }
+
+            @Override
+            public void write() {
+                writeMoves(moves);
+                if (!holdings.isEmpty()) {
+                    jdbc.batchUpdate("INSERT INTO payment_holding (event_key, registration_source, registration_ref,"
+                            + " created_at, held_at) VALUES (?, ?, ?, ?, ?)", holdings);
+                }
+                jdbc.batchUpdate("INSERT INTO payment_event (idempotency_key, source, event_id, type, created_at, object_id,"
+                        + " amount_minor, currency, status, payment_status, registration_source, registration_ref, outcome,"
+                        + " applied_at, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+            }
+        };
     }
 
     /**
-     * A registration page ledgered these registrations: apply the events held for them, newest first, and release
-     * them from holding. Same transaction as the page.
+     * A page of {@code registrationSource} made these registrations current: plans the events held for them, newest
+     * first, and their release from holding. Same transaction as the page, written after its ledger rows.
      */
-    public int applyHeld(String registrationSource, List<CanonicalRegistration> ledgered) {
-        int applied = 0;
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        for (List<String> chunk : Sql.chunks(ledgered.stream().map(CanonicalRegistration::externalId).distinct().toList())) {
+    LedgerPlan planHeld(String registrationSource, List<CanonicalRecord> ledgered) {
+        List<String> refs = ledgered.stream().map(CanonicalRecord::recordId).distinct().toList();
+        List<CanonicalPaymentEvent> held = new ArrayList<>();
+        for (List<String> chunk : Sql.chunks(refs)) {
             List<Object> args = new ArrayList<>(chunk);
             args.add(registrationSource);
-            List<String[]> held = jdbc.query("SELECT h.event_key, h.registration_ref FROM payment_holding h"
+            held.addAll(jdbc.query("SELECT e.payload FROM payment_holding h JOIN payment_event e ON e.idempotency_key = h.event_key"
                     + " WHERE h.registration_ref IN (" + Sql.placeholders(chunk.size()) + ") AND h.registration_source = ?"
-                    + " ORDER BY h.created_at DESC", (rs, i) -> new String[] {rs.getString(1), rs.getString(2)}, args.toArray());
-            for (String[] h : held) {
-                CanonicalPaymentEvent event = jdbc.queryForObject("SELECT payload FROM payment_event WHERE idempotency_key = ?",
-                        (rs, i) -> fromJson(rs.getString(1)), h[0]);
-                String outcome = move(registrationSource, h[1], event) ? APPLIED : SUPERSEDED;
-                jdbc.update("UPDATE payment_event SET outcome = ?, applied_at = ? WHERE idempotency_key = ?",
-                        outcome, APPLIED.equals(outcome) ? now : null, h[0]);
-                jdbc.update("DELETE FROM payment_holding WHERE event_key = ?", h[0]);
-                applied++;
-            }
+                    + " ORDER BY h.created_at DESC", (rs, i) -> fromJson(rs.getString(1)), args.toArray()));
         }
-        return applied;
+        if (held.isEmpty()) {
+            return LedgerPlan.NONE;
+        }
+        Map<String, Optional<Instant>> registrations = paymentEventTimes(registrationSource,
+                held.stream().map(CanonicalPaymentEvent::registrationRef).distinct().toList());
+        held.forEach(e -> registrations.putIfAbsent(e.registrationRef(), Optional.empty())); // ledgered by this very page
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object[]> moves = new ArrayList<>();
+        List<Object[]> outcomes = new ArrayList<>();
+        List<Object[]> released = new ArrayList<>();
+        for (CanonicalPaymentEvent e : held) {
+            PaymentOutcome outcome = move(registrations, registrationSource, e, moves, now);
+            outcomes.add(new Object[] {outcome.name(), outcome == PaymentOutcome.APPLIED ? now : null, e.idempotencyKey()});
+            released.add(new Object[] {e.idempotencyKey()});
+        }
+        return new LedgerPlan() {
+            @Override
+            public List<CanonicalRecord> current() {
+                return List.of(); // the events were delivered when they were read; applying them later sends nothing
+            }
+
+            @Override
+            public int stale() {
+                return 0;
+            }
+
+            @Override
+            public void write() {
+                writeMoves(moves);
+                jdbc.batchUpdate("UPDATE payment_event SET outcome = ?, applied_at = ? WHERE idempotency_key = ?", outcomes);
+                jdbc.batchUpdate("DELETE FROM payment_holding WHERE event_key = ?", released);
+            }
+        };
     }
 
-    /** Sets the status unless a newer event already set it. */
-    private boolean move(String source, String externalId, CanonicalPaymentEvent e) {
-        return jdbc.update("UPDATE ledger_registration SET payment_status = ?, payment_event_at = ?, last_ledgered_at = ?"
-                + " WHERE external_id = ? AND source = ? AND (payment_event_at IS NULL OR payment_event_at <= ?)",
-                e.paymentStatus().name(), Sql.utc(e.createdAt()), OffsetDateTime.now(ZoneOffset.UTC), externalId, source,
-                Sql.utc(e.createdAt())) == 1;
+    /** Plans the status move unless a newer event already set it (events own the status once one set it). */
+    private static PaymentOutcome move(Map<String, Optional<Instant>> registrations, String source, CanonicalPaymentEvent e,
+            List<Object[]> moves, OffsetDateTime now) {
+        Optional<Instant> setBy = registrations.get(e.registrationRef());
+        if (setBy.isPresent() && setBy.get().isAfter(e.createdAt())) {
+            return PaymentOutcome.SUPERSEDED;
+        }
+        registrations.put(e.registrationRef(), Optional.of(e.createdAt()));
+        moves.add(new Object[] {e.paymentStatus().name(), Sql.utc(e.createdAt()), now, e.registrationRef(), source,
+                Sql.utc(e.createdAt())});
+        return PaymentOutcome.APPLIED;
     }
 
-    private boolean registrationExists(String source, String externalId) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM ledger_registration WHERE external_id = ? AND source = ?",
-                Integer.class, externalId, source);
-        return n != null && n > 0;
+    private void writeMoves(List<Object[]> moves) {
+        if (!moves.isEmpty()) {
+            // the condition repeats the plan's: a newer event's time, written meanwhile, still wins
+            jdbc.batchUpdate("UPDATE ledger_registration SET payment_status = ?, payment_event_at = ?, last_ledgered_at = ?"
+                    + " WHERE external_id = ? AND source = ? AND (payment_event_at IS NULL OR payment_event_at <= ?)", moves);
+        }
+    }
+
+    /** Registration external id → the time of the event that last set its payment status (empty: none did yet). */
+    private Map<String, Optional<Instant>> paymentEventTimes(String source, List<String> externalIds) {
+        Map<String, Optional<Instant>> times = new HashMap<>();
+        for (List<String> chunk : Sql.chunks(externalIds)) {
+            List<Object> args = new ArrayList<>(chunk);
+            args.add(source);
+            jdbc.query("SELECT external_id, payment_event_at FROM ledger_registration WHERE external_id IN ("
+                    + Sql.placeholders(chunk.size()) + ") AND source = ?", rs -> {
+                OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+                times.put(rs.getString(1), Optional.ofNullable(at).map(OffsetDateTime::toInstant));
+            }, args.toArray());
+        }
+        return times;
     }
 
     private String toJson(CanonicalPaymentEvent e) {
@@ -127,5 +191,4 @@ public final class PaymentLedger {
             throw new IllegalStateException(ex);
         }
     }
-
 }

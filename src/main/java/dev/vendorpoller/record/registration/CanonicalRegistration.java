@@ -1,8 +1,10 @@
 package dev.vendorpoller.record.registration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vendorpoller.record.CanonicalRecord;
 import dev.vendorpoller.record.PaymentStatus;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -24,5 +26,17 @@ public record CanonicalRegistration(
         @JsonProperty("payment_status") @NotNull PaymentStatus paymentStatus,
         @JsonProperty("registered_at") @NotNull Instant registeredAt,
         @JsonProperty("source_updated_at") @NotNull Instant sourceUpdatedAt,
-        @JsonProperty("metadata") @NotNull ObjectNode metadata) {
+        @JsonProperty("metadata") @NotNull ObjectNode metadata) implements CanonicalRecord {
+
+    @Override
+    @JsonIgnore
+    public String recordId() {
+        return externalId;
+    }
+
+    @Override
+    @JsonIgnore
+    public Instant versionTime() {
+        return sourceUpdatedAt;
+    }
 }

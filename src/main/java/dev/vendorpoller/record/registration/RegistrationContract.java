@@ -3,107 +3,69 @@ package dev.vendorpoller.record.registration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FieldError;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
-import dev.vendorpoller.record.Rejection;
 import dev.vendorpoller.record.Timestamps;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
- * Normalises a vendor registration into {@link CanonicalRegistration} and validates it with Jakarta Bean Validation.
- * Interpretation errors (unparseable time, unknown payment status) and constraint violations are reported together,
- * one per field, so a reject says everything that is wrong with the record at once. Never throws for bad data.
+ * Normalises one feed's vendor registrations into {@link CanonicalRegistration} and validates them with Jakarta Bean
+ * Validation. Interpretation errors (unparseable time, unknown payment status) and constraint violations are reported
+ * together, one per field, so a reject says everything that is wrong with the record at once. Never throws for bad
+ * data.
  */
 public final class RegistrationContract {
     private static final Map<String, String> FIELD_NAMES = Map.of(
             "idempotencyKey", "idempotency_key", "externalId", "external_id", "ticketTier", "ticket_tier",
             "paymentStatus", "payment_status", "registeredAt", "registered_at", "sourceUpdatedAt", "source_updated_at");
 
-    private final Validator validator;
-    private final Clock clock;
+    private final String feed;
+    private final RegistrationSettings settings;
+    private final Contracts contracts;
 
-    public RegistrationContract(Clock clock) {
-        this.validator = Validation.byDefaultProvider().configure()
-                .messageInterpolator(new ParameterMessageInterpolator())
-                .buildValidatorFactory().getValidator();
-        this.clock = clock;
+    public RegistrationContract(String feed, RegistrationSettings settings, Contracts contracts) {
+        this.feed = feed;
+        this.settings = settings;
+        this.contracts = contracts;
     }
 
-    public ContractResult check(FeedConfig feed, RawRegistration in) {
+    public ContractResult check(RawRegistration in) {
         List<FieldError> errors = new ArrayList<>();
-        String externalId = text(in.id());
-        String email = text(in.email());
+        String externalId = Contracts.text(in.id());
+        String email = Contracts.text(in.email());
         if (email != null) {
             email = email.trim().toLowerCase(Locale.ROOT);
         }
-        TicketTier tier = tier(feed, text(in.ticketSku()));
-        PaymentStatus status = paymentStatus(feed, in.paymentStatus(), errors);
+        TicketTier tier = settings.tier(Contracts.text(in.ticketSku()));
+        PaymentStatus status = paymentStatus(in.paymentStatus(), errors);
         Instant registeredAt = instant("registered_at", in.createdAt(), errors);
         Instant updatedAt = instant("source_updated_at", in.updatedAt(), errors);
         ObjectNode metadata = metadata(in.metadata(), errors);
         String key = externalId == null || updatedAt == null ? null
-                : Hashes.sha256Hex(feed.name(), externalId, updatedAt.toString());
+                : Hashes.sha256Hex(feed, externalId, updatedAt.toString());
 
-        var registration = new CanonicalRegistration(key, feed.name(), externalId, email, tier, status,
+        var registration = new CanonicalRegistration(key, feed, externalId, email, tier, status,
                 registeredAt, updatedAt, metadata);
-        for (ConstraintViolation<CanonicalRegistration> v : validator.validate(registration)) {
-            String field = FIELD_NAMES.getOrDefault(v.getPropertyPath().toString(), v.getPropertyPath().toString());
-            boolean alreadyExplained = errors.stream().anyMatch(e -> e.field().equals(field));
-            if (!alreadyExplained && !(field.equals("idempotency_key") && key == null)) {
-                errors.add(new FieldError(field, code(v), v.getMessage()));
-            }
-        }
+        Contracts.validate(registration, FIELD_NAMES, errors, key == null ? "idempotency_key" : null);
         if (errors.isEmpty()) {
             return ContractResult.valid(registration);
         }
-        errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::code));
-        return ContractResult.rejected(reject(feed, externalId, in.raw(), errors));
+        return ContractResult.rejected(contracts.reject(feed, externalId, in.raw(), errors));
     }
 
-    /** For records that could not even be read as registrations (e.g. not a JSON object). */
-    public Rejection reject(FeedConfig feed, String externalId, JsonNode raw, List<FieldError> errors) {
-        String rawText = raw == null ? "null" : raw.toString();
-        return new Rejection(Hashes.sha256Hex(feed.name(), rawText), feed.name(), externalId, clock.instant(),
-                List.copyOf(errors), raw);
-    }
-
-    public static String code(ConstraintViolation<?> v) {
-        String name = v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
-        return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-    }
-
-    public static String text(JsonNode node) {
-        if (node == null || node.isNull() || node.isContainerNode()) {
-            return null;
-        }
-        String text = node.asText();
-        return text.isBlank() ? null : text.trim();
-    }
-
-    private static TicketTier tier(FeedConfig feed, String sku) {
-        return sku == null ? TicketTier.UNKNOWN_TIER
-                : feed.tiers().getOrDefault(sku.toLowerCase(Locale.ROOT), TicketTier.UNKNOWN_TIER);
-    }
-
-    private static PaymentStatus paymentStatus(FeedConfig feed, JsonNode node, List<FieldError> errors) {
-        String raw = text(node);
+    private PaymentStatus paymentStatus(JsonNode node, List<FieldError> errors) {
+        String raw = Contracts.text(node);
         if (raw == null) {
             return null; // reported by @NotNull
         }
-        PaymentStatus status = feed.paymentStatuses().get(raw.toLowerCase(Locale.ROOT));
+        PaymentStatus status = settings.paymentStatus(raw);
         if (status == null) {
             errors.add(new FieldError("payment_status", "unknown_payment_status",
                     "vendor payment status '" + raw + "' maps to none of " + List.of(PaymentStatus.values())));

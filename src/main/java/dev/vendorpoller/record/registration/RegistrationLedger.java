@@ -1,10 +1,11 @@
 package dev.vendorpoller.record.registration;
 
-import dev.vendorpoller.record.payment.PaymentLedger;
-import dev.vendorpoller.record.registration.CanonicalRegistration;
+import dev.vendorpoller.record.CanonicalRecord;
+import dev.vendorpoller.record.LedgerPlan;
 import dev.vendorpoller.store.Sql;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,9 +14,10 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Applies new record versions to ledger_registration: upsert by (source, external_id), the newest
- * source_updated_at wins, and versions_seen counts every version that reached the ledger (so a version applied twice
- * would show). Batched per page; runs inside the page transaction. Portable SQL: select, then insert or update.
+ * ledger_registration: one row per (source, external_id), the newest source_updated_at winning; versions_seen counts
+ * every version that reached it (so a version applied twice would show). A page's versions are planned in one read of
+ * the current versions and written in at most three batches, inside the page transaction. Portable SQL: select, then
+ * insert or update.
  */
 public final class RegistrationLedger {
     private final JdbcTemplate jdbc;
@@ -24,10 +26,10 @@ public final class RegistrationLedger {
         this.jdbc = jdbc;
     }
 
-    /** @return the versions that became the ledger's current version (the ones worth sending downstream) */
-    public List<CanonicalRegistration> apply(String source, List<CanonicalRegistration> versions) {
+    /** The rows new versions of {@code source}'s registrations lead to; the plan's current ones are worth sending on. */
+    public LedgerPlan plan(String source, List<CanonicalRegistration> versions) {
         if (versions.isEmpty()) {
-            return List.of();
+            return LedgerPlan.NONE;
         }
         // Within a page the same record may come twice: keep the newest, count them all.
         Map<String, CanonicalRegistration> newest = new LinkedHashMap<>();
@@ -36,27 +38,47 @@ public final class RegistrationLedger {
             newest.merge(r.externalId(), r, (a, b) -> b.sourceUpdatedAt().isAfter(a.sourceUpdatedAt()) ? b : a);
             counts.merge(r.externalId(), 1, Integer::sum);
         }
-        Map<String, Instant> current = currentVersions(source, new ArrayList<>(newest.keySet()));
-        OffsetDateTime now = OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        Map<String, Instant> stored = currentVersions(source, new ArrayList<>(newest.keySet()));
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> inserts = new ArrayList<>();
         List<Object[]> updates = new ArrayList<>();
         List<Object[]> countOnly = new ArrayList<>();
-        List<CanonicalRegistration> applied = new ArrayList<>();
+        List<CanonicalRecord> current = new ArrayList<>();
         for (CanonicalRegistration r : newest.values()) {
-            Instant existing = current.get(r.externalId());
+            Instant existing = stored.get(r.externalId());
             int n = counts.get(r.externalId());
             if (existing == null) {
                 inserts.add(new Object[] {source, r.externalId(), r.idempotencyKey(), r.email(), r.ticketTier().name(),
                         r.paymentStatus().name(), Sql.utc(r.registeredAt()), Sql.utc(r.sourceUpdatedAt()), r.metadata().toString(), n, now, now});
-                applied.add(r);
+                current.add(r);
             } else if (r.sourceUpdatedAt().isAfter(existing)) {
                 updates.add(new Object[] {r.idempotencyKey(), r.email(), r.ticketTier().name(), r.paymentStatus().name(),
                         Sql.utc(r.registeredAt()), Sql.utc(r.sourceUpdatedAt()), r.metadata().toString(), n, now, source, r.externalId()});
-                applied.add(r);
+                current.add(r);
             } else {
                 countOnly.add(new Object[] {n, source, r.externalId()});
             }
         }
+        int stale = versions.size() - current.size(); // older than the ledger's, or than another version in this page
+        return new LedgerPlan() {
+            @Override
+            public List<CanonicalRecord> current() {
+                return current;
+            }
+
+            @Override
+            public int stale() {
+                return stale;
+            }
+
+            @Override
+            public void write() {
+                writeRows(inserts, updates, countOnly);
+            }
+        };
+    }
+
+    private void writeRows(List<Object[]> inserts, List<Object[]> updates, List<Object[]> countOnly) {
         if (!inserts.isEmpty()) {
             jdbc.batchUpdate("INSERT INTO ledger_registration (source, external_id, idempotency_key, email, ticket_tier,"
                     + " payment_status, registered_at, source_updated_at, metadata, versions_seen, first_ledgered_at,"
@@ -73,7 +95,6 @@ public final class RegistrationLedger {
             jdbc.batchUpdate("UPDATE ledger_registration SET versions_seen = versions_seen + ?"
                     + " WHERE source = ? AND external_id = ?", countOnly);
         }
-        return applied;
     }
 
     private Map<String, Instant> currentVersions(String source, List<String> ids) {
@@ -89,5 +110,4 @@ public final class RegistrationLedger {
         }
         return current;
     }
-
 }

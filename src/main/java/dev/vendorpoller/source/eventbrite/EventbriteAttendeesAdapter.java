@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.MalformedPageException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
@@ -14,6 +15,7 @@ import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.PaymentStatus;
 import dev.vendorpoller.record.Timestamps;
 import dev.vendorpoller.record.registration.RawRegistration;
+import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.source.SourceAdapter;
@@ -45,7 +47,11 @@ import java.util.regex.Pattern;
  * so a restart continues the scan; an expired token (400) restarts the scan from its stored {@code changed_since}.
  * README "Feed type eventbrite-attendees" has the keys and the mapping.
  */
-public final class EventbriteAttendeesAdapter implements SourceAdapter {
+public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegistration> {
+    public static final String TYPE = "eventbrite-attendees";
+    /** The feed keys this adapter reads (relative to the feed's prefix); tiers and payment-statuses are the kind's. */
+    public static final List<String> KEYS = List.of("event-id", "lookback", "start", "cancelled-status");
+
     /** Eventbrite's attendee statuses, on top of the feed's spellings (which win). */
     static final Map<String, PaymentStatus> EVENTBRITE_STATUSES = Map.of(
             "attending", PaymentStatus.COMPLETED, "checked in", PaymentStatus.COMPLETED,
@@ -57,15 +63,15 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter {
             .withZone(ZoneOffset.UTC);
     private static final String[] METADATA = {"order_id", "ticket_class_id", "ticket_class_name", "status", "costs"};
 
-    private final FeedConfig feed;
+    private final RegistrationSettings registrations;
     private final String url;
     private final Duration lookback;
     private final Instant start;
     private final PaymentStatus cancelledStatus;
 
     public EventbriteAttendeesAdapter(FeedConfig feed, ConfigReader config) {
-        this.feed = feed;
         String p = FeedConfigLoader.prefix(feed.name());
+        this.registrations = RegistrationSettings.load(config, p);
         String eventId = config.required(p + "event-id");
         if (!EVENT_ID.matcher(eventId).matches()) {
             throw new ConfigException(p + "event-id", "must be an Eventbrite event id (letters, digits, '-', '_') but was '" + eventId + "'");
@@ -107,7 +113,7 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter {
         JsonNode pagination = body.get("pagination");
         JsonNode hasMore = pagination == null ? null : pagination.get("has_more_items");
         if (attendees == null || !attendees.isArray() || hasMore == null || !hasMore.isBoolean()) {
-            throw new MalformedPageException("page lacks an 'attendees' array or a boolean 'pagination.has_more_items'", excerpt(body));
+            throw new MalformedPageException("page lacks an 'attendees' array or a boolean 'pagination.has_more_items'", Failures.excerpt(body));
         }
         List<JsonNode> records = new ArrayList<>(attendees.size());
         Instant pageMax = null;
@@ -143,7 +149,12 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter {
      * else {@code ticket_class_name}; the payment status is a spelling the contract resolves (or rejects).
      */
     @Override
-    public RawRegistration registration(JsonNode r) {
+    public Class<RawRegistration> recordType() {
+        return RawRegistration.class;
+    }
+
+    @Override
+    public RawRegistration map(JsonNode r) {
         JsonNode profile = r.get("profile");
         return new RawRegistration(r, r.get("id"), profile == null ? null : profile.get("email"), tierKey(r),
                 paymentStatus(r), r.get("created"), r.get("changed"), metadata(r));
@@ -152,7 +163,7 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter {
     private JsonNode tierKey(JsonNode r) {
         JsonNode id = r.get("ticket_class_id");
         String idText = text(id);
-        if (idText != null && feed.tiers().containsKey(idText.toLowerCase(Locale.ROOT))) {
+        if (idText != null && registrations.knowsTier(idText)) {
             return id;
         }
         JsonNode name = r.get("ticket_class_name");
@@ -172,7 +183,7 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter {
         }
         JsonNode status = r.get("status");
         String text = text(status);
-        if (text == null || feed.paymentStatuses().containsKey(text.toLowerCase(Locale.ROOT))) {
+        if (text == null || registrations.paymentStatus(text) != null) {
             return status;
         }
         PaymentStatus eventbrite = EVENTBRITE_STATUSES.get(text.toLowerCase(Locale.ROOT));
@@ -207,8 +218,4 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static String excerpt(JsonNode body) {
-        String text = body.toString();
-        return text.length() > 500 ? text.substring(0, 500) : text;
-    }
 }

@@ -2,6 +2,7 @@ package dev.vendorpoller.source.http;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.MalformedPageException;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.source.Page;
@@ -48,14 +49,14 @@ final class BodyCursor implements CursorStyle {
         JsonNode next = body.at(nextCursor);
         if (next.isContainerNode()) {
             throw new MalformedPageException("page has an object or array at next-cursor " + nextCursor + ", not a value",
-                    DeclarativeAdapter.excerpt(body));
+                    Failures.excerpt(body));
         }
         String nextValue = next.isMissingNode() || next.isNull() ? null : next.asText();
         boolean more;
         if (hasMore.isPresent()) {
             JsonNode flag = body.at(hasMore.get());
             if (!flag.isBoolean()) {
-                throw new MalformedPageException("page lacks a boolean at has-more " + hasMore.get(), DeclarativeAdapter.excerpt(body));
+                throw new MalformedPageException("page lacks a boolean at has-more " + hasMore.get(), Failures.excerpt(body));
             }
             more = flag.booleanValue();
         } else {

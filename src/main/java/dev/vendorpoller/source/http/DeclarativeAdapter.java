@@ -1,6 +1,7 @@
 package dev.vendorpoller.source.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.MalformedPageException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
@@ -18,7 +19,10 @@ import java.util.Optional;
  * The adapter of every feed whose vendor is configuration ({@code http-json} and its presets): request from the
  * cursor style, records from a JSON pointer, fields from the field mapping. Nothing here knows a vendor.
  */
-public final class DeclarativeAdapter implements SourceAdapter {
+public final class DeclarativeAdapter implements SourceAdapter<RawRegistration> {
+    /** Every feed key an {@code http-json} feed may set (relative to its prefix), whatever its cursor style. */
+    public static final List<String> KEYS = HttpJsonSettings.KEYS;
+
     private final HttpJsonSettings settings;
 
     DeclarativeAdapter(HttpJsonSettings settings) {
@@ -39,7 +43,7 @@ public final class DeclarativeAdapter implements SourceAdapter {
     public Page page(Cursor cursor, JsonNode body, Map<String, Object> headers) {
         JsonNode array = body.at(settings.records());
         if (!array.isArray()) {
-            throw new MalformedPageException("page lacks a records array at " + settings.records(), excerpt(body));
+            throw new MalformedPageException("page lacks a records array at " + settings.records(), Failures.excerpt(body));
         }
         List<JsonNode> records = new ArrayList<>(array.size());
         array.forEach(records::add);
@@ -47,7 +51,12 @@ public final class DeclarativeAdapter implements SourceAdapter {
     }
 
     @Override
-    public RawRegistration registration(JsonNode record) {
+    public Class<RawRegistration> recordType() {
+        return RawRegistration.class;
+    }
+
+    @Override
+    public RawRegistration map(JsonNode record) {
         return settings.fields().registration(record);
     }
 
@@ -56,8 +65,4 @@ public final class DeclarativeAdapter implements SourceAdapter {
         return settings.cursorStyle().recover(cursor, refusal);
     }
 
-    static String excerpt(JsonNode body) {
-        String text = body.toString();
-        return text.length() > 500 ? text.substring(0, 500) : text;
-    }
 }

@@ -23,6 +23,14 @@ record HttpJsonSettings(String url, Query firstPage, JsonPointer records, Cursor
     static final String PAGE_SIZE_PARAM = "page-size-param";
     static final String RECORDS = "records";
     static final String CURSOR_STYLE = "cursor-style";
+    /** Every key of an http-json feed, relative to its prefix: requester, selector, all cursor styles, fields. */
+    static final List<String> KEYS = List.of(PATH, QUERY, PAGE_SIZE_PARAM, RECORDS, CURSOR_STYLE,
+            BodyCursor.NEXT_CURSOR, BodyCursor.CURSOR_PARAM, BodyCursor.HAS_MORE,
+            PageNumberCursor.PAGE_PARAM, PageNumberCursor.PAGE_START, OffsetCursor.OFFSET_PARAM, OffsetCursor.OFFSET_START,
+            ContinuationSinceCursor.SINCE_PARAM, ContinuationSinceCursor.SINCE_FIELD, ContinuationSinceCursor.SINCE_FORMAT,
+            ContinuationSinceCursor.CONTINUATION, ContinuationSinceCursor.CONTINUATION_PARAM, ContinuationSinceCursor.LOOKBACK,
+            FieldMapping.ID, FieldMapping.EMAIL, FieldMapping.TICKET_SKU, FieldMapping.PAYMENT_STATUS, FieldMapping.CREATED_AT,
+            FieldMapping.UPDATED_AT, FieldMapping.METADATA);
     static final List<String> STYLES = List.of(BodyCursor.STYLE, LinkHeaderCursor.STYLE, PageNumberCursor.STYLE,
             OffsetCursor.STYLE, ContinuationSinceCursor.STYLE);
 

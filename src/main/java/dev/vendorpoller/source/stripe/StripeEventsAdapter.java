@@ -11,7 +11,7 @@ import dev.vendorpoller.record.PaymentStatus;
 import dev.vendorpoller.record.payment.RawPaymentEvent;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.PageRequest;
-import dev.vendorpoller.source.PaymentEventAdapter;
+import dev.vendorpoller.source.SourceAdapter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Stripe events ({@code type = stripe-events}): {@code GET {base}/events?limit=N&ending_before=ID|starting_after=ID}
@@ -35,7 +34,11 @@ import java.util.Optional;
  * </ul>
  * Stripe sends no rate-limit headers: configure the account's limits; 429s are waited out by the governor.
  */
-public final class StripeEventsAdapter implements PaymentEventAdapter {
+public final class StripeEventsAdapter implements SourceAdapter<RawPaymentEvent> {
+    public static final String TYPE = "stripe-events";
+    /** The feed keys this adapter reads (relative to the feed's prefix); applies-to is the payment-event kind's. */
+    public static final List<String> KEYS = List.of("backfill", "settle-window", "registration-ref", "event-statuses");
+
     /** Type suffixes that move a registration's payment status, when event-statuses does not name the type. */
     private static final Map<String, PaymentStatus> BY_SUFFIX = Map.of("succeeded", PaymentStatus.COMPLETED,
             "completed", PaymentStatus.COMPLETED, "paid", PaymentStatus.COMPLETED, "refunded", PaymentStatus.REFUNDED,
@@ -46,7 +49,6 @@ public final class StripeEventsAdapter implements PaymentEventAdapter {
     private final Duration backfill;
     private final Duration settle;
     private final String refKey;
-    private final Optional<String> appliesTo;
     private final Map<String, PaymentStatus> statuses;
 
     public StripeEventsAdapter(FeedConfig feed, ConfigReader config) {
@@ -60,8 +62,7 @@ public final class StripeEventsAdapter implements PaymentEventAdapter {
         this.backfill = config.duration(p + "backfill", Duration.ofDays(7));
         this.settle = config.duration(p + "settle-window", Duration.ofSeconds(5));
         this.refKey = config.string(p + "registration-ref", "registration_id");
-        this.appliesTo = config.optional(p + "applies-to");
-        this.statuses = statuses(p + "event-statuses", config.optional(p + "event-statuses").orElse(""));
+        this.statuses = statuses(p + "event-statuses", config);
     }
 
     @Override
@@ -110,16 +111,16 @@ public final class StripeEventsAdapter implements PaymentEventAdapter {
     }
 
     @Override
-    public RawPaymentEvent paymentEvent(JsonNode e) {
+    public Class<RawPaymentEvent> recordType() {
+        return RawPaymentEvent.class;
+    }
+
+    @Override
+    public RawPaymentEvent map(JsonNode e) {
         JsonNode object = e.path("data").path("object");
         String type = e.path("type").asText("");
         return new RawPaymentEvent(e, e.get("id"), e.get("type"), e.get("created"), object.get("id"), object.get("amount"),
                 object.get("currency"), object.get("status"), object.path("metadata").get(refKey), status(type));
-    }
-
-    @Override
-    public Optional<String> appliesTo() {
-        return appliesTo;
     }
 
     PaymentStatus status(String type) {
@@ -131,21 +132,16 @@ public final class StripeEventsAdapter implements PaymentEventAdapter {
         return BY_SUFFIX.get(suffix);
     }
 
-    private static Map<String, PaymentStatus> statuses(String key, String raw) {
+    private static Map<String, PaymentStatus> statuses(String key, ConfigReader config) {
         Map<String, PaymentStatus> map = new LinkedHashMap<>();
-        for (String entry : raw.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int colon = entry.lastIndexOf(':');
+        config.pairs(key, "event.type:STATUS (one of " + List.of(PaymentStatus.values()) + ")").forEach((type, status) -> {
             try {
-                map.put(entry.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        PaymentStatus.valueOf(entry.substring(colon + 1).trim().toUpperCase(Locale.ROOT)));
-            } catch (RuntimeException e) {
-                throw new ConfigException(key, "entry '" + entry.trim() + "' must look like event.type:STATUS (one of "
+                map.put(type.toLowerCase(Locale.ROOT), PaymentStatus.valueOf(status.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, "entry '" + type + ":" + status + "' must look like event.type:STATUS (one of "
                         + List.of(PaymentStatus.values()) + ")");
             }
-        }
+        });
         return Map.copyOf(map);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FieldError;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
@@ -17,16 +18,23 @@ import dev.vendorpoller.support.TestFeeds;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RegistrationContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final RegistrationContract contract = new RegistrationContract(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
+    private final Contracts contracts = new Contracts(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
+    private final RegistrationContract contract = new RegistrationContract("forms", TestFeeds.REGISTRATIONS, contracts);
     private final FeedConfig feed = TestFeeds.registrations("forms");
-    private final SourceAdapter adapter = SourceTypes.create(feed, new ConfigReader(key -> java.util.Optional.empty()));
+    @SuppressWarnings("unchecked")
+    private final SourceAdapter<RawRegistration> adapter = (SourceAdapter<RawRegistration>) SourceTypes.create(feed, new ConfigReader(key -> java.util.Optional.empty()));
 
     private ContractResult check(String json) throws Exception {
-        return contract.check(feed, adapter.registration(JSON.readTree(json)));
+        return contract.check(adapter.map(JSON.readTree(json)));
+    }
+
+    private static CanonicalRegistration registration(ContractResult result) {
+        return (CanonicalRegistration) ((ContractResult.Valid) result).record();
     }
 
     private static String record(String id, String email, String sku, String status, String created, String updated) {
@@ -40,7 +48,7 @@ class RegistrationContractTest {
                 "\"2026-03-01T12:00:00+02:00\"", "1772366400"));
 
         assertThat(result).isInstanceOf(ContractResult.Valid.class);
-        CanonicalRegistration r = ((ContractResult.Valid) result).registration();
+        CanonicalRegistration r = registration(result);
         assertThat(r.source()).isEqualTo("forms");
         assertThat(r.externalId()).isEqualTo("r-1");
         assertThat(r.email()).isEqualTo("ada.lovelace@example.com");
@@ -55,8 +63,8 @@ class RegistrationContractTest {
 
     @Test
     void should_serialise_the_canonical_registration_in_snake_case_with_utc_times() throws Exception {
-        CanonicalRegistration r = ((ContractResult.Valid) check(record("42", "\"a@b.io\"", "\"GA-2026\"", "\"pending\"",
-                "\"2026-03-01T12:00:00Z\"", "\"2026-03-01T13:00:00.250-05:00\""))).registration();
+        CanonicalRegistration r = registration(check(record("42", "\"a@b.io\"", "\"GA-2026\"", "\"pending\"",
+                "\"2026-03-01T12:00:00Z\"", "\"2026-03-01T13:00:00.250-05:00\"")));
         JsonNode json = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
                 .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).valueToTree(r);
 
@@ -71,8 +79,8 @@ class RegistrationContractTest {
     void should_map_an_unknown_sku_to_unknown_tier_rather_than_reject() throws Exception {
         ContractResult result = check(record("\"r-2\"", "\"x@y.org\"", "\"PROMO-X\"", "\"REFUNDED\"", "1", "2"));
 
-        assertThat(((ContractResult.Valid) result).registration().ticketTier()).isEqualTo(TicketTier.UNKNOWN_TIER);
-        assertThat(((ContractResult.Valid) result).registration().paymentStatus()).isEqualTo(PaymentStatus.REFUNDED);
+        assertThat(registration(result).ticketTier()).isEqualTo(TicketTier.UNKNOWN_TIER);
+        assertThat(registration(result).paymentStatus()).isEqualTo(PaymentStatus.REFUNDED);
     }
 
     @Test
@@ -112,12 +120,11 @@ class RegistrationContractTest {
 
     @Test
     void should_accept_feed_specific_payment_spellings() throws Exception {
-        var custom = new FeedConfig("forms", "registration-api", feed.baseUrl(), feed.token(), feed.schedule(), 100,
-                feed.sinkUri(), feed.rejectUri(), feed.deadLetterUri(), feed.tiers(),
-                java.util.Map.of("cancelled", PaymentStatus.FAILED), java.util.Optional.empty(), "forms", java.util.Optional.empty());
-        ContractResult result = contract.check(custom, adapter.registration(JSON.readTree(
+        var custom = new RegistrationContract("forms", new RegistrationSettings(TestFeeds.REGISTRATIONS.tiers(),
+                Map.of("cancelled", PaymentStatus.FAILED)), contracts);
+        ContractResult result = custom.check(adapter.map(JSON.readTree(
                 record("\"r-5\"", "\"a@b.io\"", "null", "\"CANCELLED\"", "1", "2"))));
 
-        assertThat(((ContractResult.Valid) result).registration().paymentStatus()).isEqualTo(PaymentStatus.FAILED);
+        assertThat(registration(result).paymentStatus()).isEqualTo(PaymentStatus.FAILED);
     }
 }

@@ -13,10 +13,13 @@ import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
 import dev.vendorpoller.record.registration.CanonicalRegistration;
+import dev.vendorpoller.record.registration.RawRegistration;
 import dev.vendorpoller.record.registration.RegistrationContract;
+import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.record.registration.TicketTier;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.SourceAdapter;
@@ -35,7 +38,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EventbriteAttendeesAdapterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String P = "vendor-poller.feed.eb.";
-    private final RegistrationContract contract = new RegistrationContract(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
+    private final Contracts contracts = new Contracts(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
     private final Map<String, String> props = new HashMap<>(Map.of(
             "vendor-poller.feeds", "eb",
             P + "type", "eventbrite-attendees",
@@ -46,10 +49,14 @@ class EventbriteAttendeesAdapterTest {
             P + "tiers", "1002:VIP,general admission:GENERAL_ADMISSION,Student:STUDENT"));
     private FeedConfig feed;
 
-    private SourceAdapter adapter() {
+    private RegistrationContract contract;
+
+    @SuppressWarnings("unchecked")
+    private SourceAdapter<RawRegistration> adapter() {
         ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
         feed = new FeedConfigLoader(reader, SourceTypes.types()).load().get(0);
-        return SourceTypes.create(feed, reader);
+        contract = new RegistrationContract(feed.name(), RegistrationSettings.load(reader, P), contracts);
+        return (SourceAdapter<RawRegistration>) SourceTypes.create(feed, reader);
     }
 
     private static ObjectNode attendee(String id, String changed) throws Exception {
@@ -59,14 +66,14 @@ class EventbriteAttendeesAdapterTest {
                 + "\"costs\":{\"gross\":{\"currency\":\"USD\",\"value\":5000}},\"order_id\":\"9001\",\"event_id\":\"42\"}");
     }
 
-    private ContractResult check(SourceAdapter adapter, JsonNode attendee) {
-        return contract.check(feed, adapter.registration(attendee));
+    private ContractResult check(SourceAdapter<RawRegistration> adapter, JsonNode attendee) {
+        return contract.check(adapter.map(attendee));
     }
 
-    private CanonicalRegistration valid(SourceAdapter adapter, JsonNode attendee) {
+    private CanonicalRegistration valid(SourceAdapter<RawRegistration> adapter, JsonNode attendee) {
         ContractResult result = check(adapter, attendee);
         assertThat(result).as("%s", result).isInstanceOf(ContractResult.Valid.class);
-        return ((ContractResult.Valid) result).registration();
+        return (CanonicalRegistration) ((ContractResult.Valid) result).record();
     }
 
     @Test
@@ -86,7 +93,7 @@ class EventbriteAttendeesAdapterTest {
 
     @Test
     void looks_the_tier_up_by_ticket_class_id_first_then_by_name() throws Exception {
-        SourceAdapter adapter = adapter();
+        SourceAdapter<RawRegistration> adapter = adapter();
         ObjectNode vip = attendee("1", "2026-03-01T10:00:05Z").put("ticket_class_id", "1002").put("ticket_class_name", "Student");
         ObjectNode byName = attendee("2", "2026-03-01T10:00:05Z").put("ticket_class_id", "7777").put("ticket_class_name", "STUDENT");
         ObjectNode unknown = attendee("3", "2026-03-01T10:00:05Z").put("ticket_class_id", "7777").put("ticket_class_name", "Backstage");
@@ -116,7 +123,7 @@ class EventbriteAttendeesAdapterTest {
     void cancelled_status_and_the_feeds_spellings_are_configurable() throws Exception {
         props.put(P + "cancelled-status", "pending");
         props.put(P + "payment-statuses", "placed:COMPLETED,Transferred:COMPLETED");
-        SourceAdapter adapter = adapter();
+        SourceAdapter<RawRegistration> adapter = adapter();
 
         assertThat(valid(adapter, attendee("1", "2026-03-01T10:00:05Z").put("cancelled", true)).paymentStatus()).isEqualTo(PaymentStatus.PENDING);
         assertThat(valid(adapter, attendee("2", "2026-03-01T10:00:05Z").put("status", "Placed")).paymentStatus())
@@ -127,7 +134,7 @@ class EventbriteAttendeesAdapterTest {
 
     @Test
     void the_contract_rejects_an_unknown_status_a_missing_email_and_a_bad_changed_time() throws Exception {
-        SourceAdapter adapter = adapter();
+        SourceAdapter<RawRegistration> adapter = adapter();
         ObjectNode a = attendee("1", "2026-03-01 10:00:05").put("status", "Transferred");
         a.remove("profile");
 
@@ -143,7 +150,7 @@ class EventbriteAttendeesAdapterTest {
     @Test
     void asks_from_start_then_continues_with_the_token_and_the_same_changed_since() throws Exception {
         props.put(P + "page-size", "7");
-        SourceAdapter adapter = adapter();
+        SourceAdapter<RawRegistration> adapter = adapter();
         assertThat(adapter.request(Cursor.start()).url()).isEqualTo("https://www.eventbriteapi.com/v3/events/42/attendees/");
         assertThat(adapter.request(Cursor.start()).query()).as("no start: no changed_since, no limit").isEmpty();
 
@@ -171,7 +178,7 @@ class EventbriteAttendeesAdapterTest {
 
     @Test
     void stalls_when_the_vendor_has_more_but_gives_no_new_token() throws Exception {
-        SourceAdapter adapter = adapter();
+        SourceAdapter<RawRegistration> adapter = adapter();
         Cursor inScan = Cursor.of(adapter.page(Cursor.start(), page(true, "t1", "2026-03-01T10:00:05Z"), Map.of()).nextCursor());
 
         assertThat(adapter.page(inScan, page(true, "t1", "2026-03-01T10:00:06Z"), Map.of()).nextCursor()).isNull();
@@ -181,7 +188,7 @@ class EventbriteAttendeesAdapterTest {
     @Test
     void recovers_from_a_400_on_a_token_by_restarting_the_scan_from_its_changed_since() throws Exception {
         props.put(P + "lookback", "30s");
-        SourceAdapter adapter = adapter();
+        SourceAdapter<RawRegistration> adapter = adapter();
         Cursor inScan = Cursor.of("{\"mark\":\"2026-03-01T10:00:07Z\",\"changed_since\":\"2026-03-01T10:00:00Z\","
                 + "\"continuation\":\"expired\",\"scan_max\":\"2026-03-01T10:01:00Z\"}");
         var refused = new VendorRequestRejectedException("vendor refused GET … with 400", 400, "{\"error\":\"INVALID_CONTINUATION\"}");

@@ -271,10 +271,10 @@ class DeclarativeFeedTest {
                 P + "field.created-at", "/created", P + "field.updated-at", "/modified"));
     }
 
-    SourceAdapter adapter() {
+    SourceAdapter<?> adapter() {
         ConfigReader reader = new ConfigReader(k -> Optional.ofNullable(props.get(k)));
         FeedConfig feed = new FeedConfigLoader(reader, SourceTypes.types()).load().get(0);
-        new AccountConfigLoader(reader).loadFor(List.of(feed));
+        new AccountConfigLoader(reader).loadFor(List.of(feed), List.of());
         return SourceTypes.create(feed, reader);
     }
 

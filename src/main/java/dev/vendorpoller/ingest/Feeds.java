@@ -1,11 +1,11 @@
-package dev.vendorpoller.poll;
+package dev.vendorpoller.ingest;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The feeds this service runs, by name. Beans called from routes find their feed through the 'feed' property. */
+/** The feeds this service runs, by name. Beans called from routes find their feed by the name the route carries. */
 public final class Feeds {
     private final Map<String, Feed> byName = new LinkedHashMap<>();
 
@@ -19,6 +19,10 @@ public final class Feeds {
             throw new IllegalArgumentException("unknown feed '" + name + "'");
         }
         return feed;
+    }
+
+    public boolean has(String name) {
+        return byName.containsKey(name);
     }
 
     public Collection<Feed> all() {

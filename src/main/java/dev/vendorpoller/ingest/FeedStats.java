@@ -1,6 +1,7 @@
-package dev.vendorpoller.poll;
+package dev.vendorpoller.ingest;
 
 import java.time.Instant;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What a feed did since the service started, for operators (JMX). Durable facts are read from the database. */
@@ -12,7 +13,7 @@ public final class FeedStats {
     final AtomicLong rejected = new AtomicLong();
     private volatile Instant lastCommit;
     /** Records read per minute (epoch minute → count), the last hour, for the status page's chart. */
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> perMinute = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, Long> perMinute = new ConcurrentSkipListMap<>();
     private volatile Instant lastFailure;
     private volatile RequestObserver observer = (status, nanos) -> { };
 
@@ -39,7 +40,8 @@ public final class FeedStats {
         return lastFailure;
     }
 
-    void pageCommitted(PageOutcome outcome, Instant at) {
+    /** A batch of this feed's records committed. */
+    public void pageCommitted(Applied outcome, Instant at) {
         pages.incrementAndGet();
         records.addAndGet(outcome.records());
         ledgered.addAndGet(outcome.ledgered());

@@ -1,0 +1,111 @@
+package dev.vendorpoller.ops;
+
+import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.ingest.Feeds;
+import dev.vendorpoller.ingest.Ingest;
+import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.RejectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.spi.ManagementAgent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything an operator sees and does, started once the context runs: one {@link FeedManagement} per feed with
+ * Camel's JMX agent, beside Camel's own route MBeans (route ids poll-&lt;feed&gt;), unregistered by the agent on stop
+ * (off when JMX is off); per-feed and per-account metrics; the database and per-feed readiness checks; the status
+ * page.
+ */
+public final class Operations {
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+
+    private final Feeds feeds;
+    private final Database db;
+    private final CursorStore cursors;
+    private final DeadLetters deadLetters;
+    private final RejectStore rejects;
+    private final Ingest ingest;
+    private final FeedFacts facts;
+
+    public Operations(Feeds feeds, Database db, CursorStore cursors, DeadLetters deadLetters, RejectStore rejects, Ingest ingest) {
+        this.feeds = feeds;
+        this.db = db;
+        this.cursors = cursors;
+        this.deadLetters = deadLetters;
+        this.rejects = rejects;
+        this.ingest = ingest;
+        this.facts = new FeedFacts(db.jdbc());
+    }
+
+    /** @param statusPort the status page's port on 127.0.0.1 (0: no status page) */
+    public void start(CamelContext context, int statusPort) {
+        observe(context);
+        startStatusPage(context, statusPort);
+        ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
+        if (agent == null) {
+            LOG.info("JMX is off (camel.main.jmx-enabled=false): no feed MBeans");
+            return;
+        }
+        for (Feed feed : feeds.all()) {
+            try {
+                agent.register(new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest),
+                        FeedManagement.objectName(feed.name()));
+                LOG.info("feed {} manageable over JMX as {}", feed.name(), FeedManagement.objectName(feed.name()));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot register the JMX MBean of feed " + feed.name(), e);
+            }
+        }
+    }
+
+    /** Feed metrics into Camel's Micrometer registry (when camel.metrics.enabled) and health checks into its registry. */
+    private void observe(CamelContext context) {
+        MeterRegistry meters = context.getRegistry().findSingleByType(MeterRegistry.class);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            register(context, health, new DatabaseHealthCheck(db.jdbc()));
+        }
+        if (meters != null) {
+            feeds.all().stream().map(Feed::account).distinct().forEach(account -> AccountMetrics.bind(account, meters));
+        }
+        for (Feed feed : feeds.all()) {
+            if (meters != null) {
+                FeedMetrics.bind(feed, meters, facts);
+            }
+            if (health != null) {
+                register(context, health, new FeedHealthCheck(feed, facts));
+            }
+        }
+    }
+
+    /** The status page on 127.0.0.1:{@code port} (0: no status page). */
+    private void startStatusPage(CamelContext context, int port) {
+        if (port <= 0) {
+            return;
+        }
+        try {
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, facts, deadLetters, db.jdbc());
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    page.close();
+                }
+            });
+            LOG.info("status page on http://127.0.0.1:{}/status", page.port());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the status page on 127.0.0.1:" + port
+                    + " (property vendor-poller.status.port)", e);
+        }
+    }
+
+    private static void register(CamelContext context, HealthCheckRegistry health, AbstractHealthCheck check) {
+        check.setCamelContext(Objects.requireNonNull(context));
+        health.register(check);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vendorpoller.record.payment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.record.CanonicalRecord;
+import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
+import dev.vendorpoller.record.FeedRecords;
+import dev.vendorpoller.record.LedgerPlan;
+import dev.vendorpoller.record.RecordKind;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Payment events (e.g. Stripe's): immutable events kept in payment_event and applied to the registrations of the feed
+ * named by {@code applies-to}; an event whose registration has not arrived yet waits for it.
+ */
+public final class PaymentEventKind implements RecordKind<RawPaymentEvent> {
+    public static final String NAME = "payment-event";
+    public static final String APPLIES_TO = "applies-to";
+
+    private final PaymentLedger ledger;
+    private final Contracts contracts;
+
+    public PaymentEventKind(JdbcTemplate jdbc, ObjectMapper json, Contracts contracts) {
+        this.ledger = new PaymentLedger(jdbc, json);
+        this.contracts = contracts;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Class<RawPaymentEvent> rawType() {
+        return RawPaymentEvent.class;
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of(APPLIES_TO);
+    }
+
+    @Override
+    public FeedRecords bind(String feed, String prefix, ConfigReader config, Function<JsonNode, RawPaymentEvent> mapping) {
+        PaymentEventContract contract = new PaymentEventContract(feed, contracts);
+        Optional<String> appliesTo = config.optional(prefix + APPLIES_TO);
+        return new FeedRecords() {
+            @Override
+            public String kind() {
+                return NAME;
+            }
+
+            @Override
+            public ContractResult check(JsonNode vendorRecord) {
+                return contracts.check(feed, vendorRecord, mapping, contract::check);
+            }
+
+            @Override
+            public LedgerPlan plan(List<CanonicalRecord> fresh) {
+                return ledger.plan(appliesTo.orElse(null), fresh.stream().map(CanonicalPaymentEvent.class::cast).toList());
+            }
+
+            @Override
+            public Optional<Follow> follows() {
+                return appliesTo.map(source -> new Follow(source, prefix + APPLIES_TO, ledger::planHeld));
+            }
+        };
+    }
+}
