@@ -23,9 +23,6 @@ import dev.vendorpoller.delivery.DeliverySettings;
 import dev.vendorpoller.delivery.Destinations;
 import dev.vendorpoller.delivery.Outbox;
 import dev.vendorpoller.delivery.OutboxDrain;
-import dev.vendorpoller.demo.DemoVendor;
-import dev.vendorpoller.demo.ParticipantsDemo;
-import dev.vendorpoller.demo.VendorLimits;
 import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.ingest.Feed;
@@ -52,14 +49,16 @@ import dev.vendorpoller.store.StoreSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds every bean the routes call, in one place, from validated settings: bad configuration stops the start-up
@@ -67,6 +66,7 @@ import org.slf4j.LoggerFactory;
  * that run once the routes are loaded get what they need as one {@link Service}.
  */
 public final class PollerConfiguration implements CamelConfiguration {
+    private static final String DEMO = "vendor-poller.demo.";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -76,7 +76,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
         Destinations destinations = Destinations.load(config, feedConfigs.stream().map(FeedConfig::name).toList());
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
-        startDemoVendorIfEnabled(context, config);
+        startExtensions(context, config);
 
         Database db = new Database(storeSettings);
         context.addService(new Closer(db));
@@ -156,42 +156,23 @@ public final class PollerConfiguration implements CamelConfiguration {
                 Breakers.create(config.name(), config.breaker()));
     }
 
-    private static void startDemoVendorIfEnabled(CamelContext context, ConfigReader config) throws Exception {
-        if (!config.bool("vendor-poller.demo.enabled", false)) {
-            return;
-        }
-        DemoVendor.Options d = DemoVendor.Options.defaults();
-        var options = new DemoVendor.Options(
-                config.positiveInt("vendor-poller.demo.port", d.port(), 65535),
-                config.string("vendor-poller.demo.token", d.token()),
-                config.positiveInt("vendor-poller.demo.backlog", (int) d.backlog(), 100_000_000),
-                config.positiveInt("vendor-poller.demo.invalid-every", d.invalidEvery(), 1_000_000),
-                Double.parseDouble(config.string("vendor-poller.demo.failure-rate", "" + d.failureRate())),
-                config.positiveInt("vendor-poller.demo.live-per-second", (int) d.livePerSecond(), 1_000_000),
-                0, false);
-        DemoVendor vendor = new DemoVendor(options);
-        // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
-        vendor.participants().limits(ParticipantsDemo.oneAtATime(
-                config.positiveInt("vendor-poller.demo.participants-per-second", 0, 1_000_000)));
-        String limits = config.string("vendor-poller.demo.limits", "");
-        String hidden = config.string("vendor-poller.demo.hidden-limits", "");
-        if (!limits.isEmpty() || !hidden.isEmpty()) {
-            try {
-                vendor.limits(VendorLimits.parse(limits, hidden, config.string("vendor-poller.demo.rate-limit-dialect", "IETF"),
-                        "DELTA", 0));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("vendor-poller.demo.limits", e.getMessage());
+    /**
+     * Starts each {@link ServiceExtension} on the class path whose {@code <prefix>enabled} is true. The demo vendor's
+     * keys are in the bundled configuration, so a service jar started without the demo jar says what to do.
+     */
+    private static void startExtensions(CamelContext context, ConfigReader config) throws Exception {
+        Set<String> found = new HashSet<>();
+        for (ServiceExtension extension : ServiceLoader.load(ServiceExtension.class)) {
+            found.add(extension.prefix());
+            if (config.bool(extension.prefix() + "enabled", false)) {
+                context.addService(new Closer(extension.start(config)));
             }
         }
-        int stripe = config.positiveInt("vendor-poller.demo.stripe-events-per-second", 1, 1000);
-        if (config.bool("vendor-poller.demo.stripe", false)) {
-            vendor.stripe(stripe);
+        if (config.bool(DEMO + "enabled", false) && !found.contains(DEMO)) {
+            throw new ConfigException(DEMO + "enabled", "is true, but the demo vendor is not on the class path: start the"
+                    + " demo with java -jar target/vendor-poller-demo.jar (it runs this service beside it), or set it to"
+                    + " false against real vendors");
         }
-        vendor.start();
-        context.addService(new Closer(vendor));
-        LoggerFactory.getLogger("vendor-poller.demo").info(
-                "demo vendor serving http://127.0.0.1:{}/registrations (backlog {}, {} new/s, 1 in {} invalid, {}% 503s)",
-                vendor.port(), options.backlog(), options.livePerSecond(), options.invalidEvery(), options.failureRate() * 100);
     }
 
     /** Ties a resource's close to the Camel context's stop. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No Docker engine runs here, so this runs the Dockerfile's own ENTRYPOINT and HEALTHCHECK commands (read from the
- * file, /app mapped to a temporary copy of the image layout, the image's ENV set) against the fat jar.
+ * file, /app mapped to a temporary copy of the demo image's layout, the image's ENV set) against the fat jar and the
+ * demo jar in extensions/.
  */
 class ContainerEntrypointIT {
     @TempDir
@@ -32,6 +33,9 @@ class ContainerEntrypointIT {
         assertThat(health.find()).as("HEALTHCHECK CMD").isTrue();
 
         Files.copy(ServiceProcess.jar(), app.resolve("vendor-poller.jar"), StandardCopyOption.REPLACE_EXISTING);
+        // the demo image (docker build --target demo): the demo vendor's jar among the extensions
+        Files.createDirectories(app.resolve("extensions"));
+        Files.copy(ServiceProcess.demoJar(), app.resolve("extensions/vendor-poller-demo.jar"), StandardCopyOption.REPLACE_EXISTING);
         copyTree(Path.of("routes"), app.resolve("routes"));
         copyTree(Path.of("config"), app.resolve("config"));
         Files.createDirectories(app.resolve("data"));

@@ -52,6 +52,15 @@ final class ServiceProcess {
     }
 
     /** Failsafe's working directory, the project root, where routes/*.yaml live. */
+    /** The demo vendor's jar (system property vendorPollerDemo.jar), built beside the fat jar by {@code mvn package}. */
+    static Path demoJar() {
+        Path jar = Path.of(System.getProperty("vendorPollerDemo.jar", "target/vendor-poller-demo.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it first (mvn -DskipTests package)");
+        }
+        return jar;
+    }
+
     static File projectRoot() {
         File root = new File(".").getAbsoluteFile();
         if (!new File(root, "routes").isDirectory()) {
