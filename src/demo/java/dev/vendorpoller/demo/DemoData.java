@@ -1,6 +1,7 @@
 package dev.vendorpoller.demo;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 
 /**
  * The demo vendor's data, as pure functions of a position in its change log, so a backlog of millions costs no memory
@@ -67,7 +68,7 @@ public final class DemoData {
     private static void time(Instant instant, long variant, StringBuilder out) {
         switch ((int) (variant % 3)) {
             case 0 -> out.append('"').append(instant).append('"');
-            case 1 -> out.append('"').append(instant.atOffset(java.time.ZoneOffset.ofHours(2))).append('"');
+            case 1 -> out.append('"').append(instant.atOffset(ZoneOffset.ofHours(2))).append('"');
             default -> out.append(instant.getEpochSecond());
         }
     }

@@ -9,6 +9,7 @@ import dev.vendorpoller.failure.RateLimitedException;
 import dev.vendorpoller.failure.RetryableVendorException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.ratelimit.Governor;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -110,7 +111,7 @@ public final class VendorCalls {
     }
 
     /** A token endpoint that is down is retried like a vendor 5xx; a refused grant is dead-lettered at once. */
-    private <T> T credentials(Exchange exchange, java.util.function.Function<Credentials, T> call) {
+    private <T> T credentials(Exchange exchange, Function<Credentials, T> call) {
         try {
             return call.apply(account(exchange).credentials());
         } catch (CredentialsUnavailableException e) {

@@ -5,8 +5,12 @@ import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.Resource;
 import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,13 +67,13 @@ final class FeedRouteReloader extends EventNotifierSupport {
     }
 
     /** Camel's reload replaces a file's routes but not its route templates: read the templates from the file again. */
-    private static void refreshTemplate(CamelContext context, org.apache.camel.spi.Resource resource) throws Exception {
+    private static void refreshTemplate(CamelContext context, Resource resource) throws Exception {
         if (resource == null) {
             return;
         }
-        var model = (org.apache.camel.model.ModelCamelContext) context;
-        for (var builder : org.apache.camel.support.PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
-            if (builder instanceof org.apache.camel.builder.RouteBuilder rb) {
+        var model = (ModelCamelContext) context;
+        for (var builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+            if (builder instanceof RouteBuilder rb) {
                 rb.setCamelContext(context);
                 rb.configureRoutes(context);
                 var templates = rb.getRouteTemplateCollection().getRouteTemplates();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Typed, fail-fast access to properties. Every lookup goes through one resolver (Camel's properties component in
@@ -100,7 +101,7 @@ public final class ConfigReader {
     }
 
     public static Duration parseDuration(String key, String raw) {
-        var m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(raw.trim());
+        var m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(raw.trim());
         if (!m.matches()) {
             throw new ConfigException(key, "must be a duration with a unit (e.g. 500ms, 5s, 10m, 2h, 30d) but was '" + raw + "'");
         }

@@ -1,5 +1,6 @@
 package dev.vendorpoller.feed;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -34,12 +35,12 @@ public final class Cursor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cursor c && java.util.Objects.equals(value, c.value);
+        return o instanceof Cursor c && Objects.equals(value, c.value);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hashCode(value);
+        return Objects.hashCode(value);
     }
 
     @Override

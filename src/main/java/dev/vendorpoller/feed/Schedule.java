@@ -2,6 +2,7 @@ package dev.vendorpoller.feed;
 
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
+import java.text.ParseException;
 import java.time.Duration;
 import org.quartz.CronExpression;
 
@@ -19,7 +20,7 @@ public record Schedule(Duration interval, String cron) {
         if (cron.isPresent()) {
             try {
                 CronExpression.validateExpression(cron.get());
-            } catch (java.text.ParseException e) {
+            } catch (ParseException e) {
                 throw new ConfigException(cronKey, "is not a valid Quartz cron expression ('" + cron.get() + "'): " + e.getMessage());
             }
             return new Schedule(null, cron.get());

@@ -1,6 +1,7 @@
 package dev.vendorpoller.ops;
 
 import dev.vendorpoller.ingest.Feed;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,8 +27,8 @@ public final class FeedHealthCheck extends ReadinessCheck {
         builder.detail("feed", feed.name());
         var breaker = feed.account().breaker().getState();
         builder.detail("breaker", breaker.name());
-        if (breaker == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN
-                || breaker == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN) {
+        if (breaker == CircuitBreaker.State.OPEN
+                || breaker == CircuitBreaker.State.FORCED_OPEN) {
             builder.message("the circuit breaker of account " + feed.account().name() + " is open").down();
             return;
         }

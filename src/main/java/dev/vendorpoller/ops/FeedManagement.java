@@ -10,6 +10,8 @@ import dev.vendorpoller.store.RejectStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -40,8 +42,8 @@ public final class FeedManagement {
     private final Ingest ingest;
 
     /** {@code dev.vendorpoller:type=feed,name=<feed>} (feed names are [a-z0-9-], safe unquoted). */
-    public static javax.management.ObjectName objectName(String feed) throws javax.management.MalformedObjectNameException {
-        return new javax.management.ObjectName("dev.vendorpoller:type=feed,name=" + feed);
+    public static ObjectName objectName(String feed) throws MalformedObjectNameException {
+        return new ObjectName("dev.vendorpoller:type=feed,name=" + feed);
     }
 
     public FeedManagement(Feed feed, CamelContext context, FeedFacts facts, TransactionTemplate tx, CursorStore cursors,

@@ -1,5 +1,6 @@
 package dev.vendorpoller.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -122,7 +124,7 @@ public final class StatusPage implements AutoCloseable {
         jdbc.query("SELECT reconciliation_key, external_id, errors, raw_payload, rejected_at FROM rejected_record"
                 + " WHERE feed = ? ORDER BY rejected_at DESC FETCH FIRST 20 ROWS ONLY", rs -> {
                     ObjectNode r = out.addObject().put("reconciliation_key", rs.getString(1)).put("external_id", rs.getString(2))
-                            .put("rejected_at", rs.getObject(5, java.time.OffsetDateTime.class).toInstant().toString());
+                            .put("rejected_at", rs.getObject(5, OffsetDateTime.class).toInstant().toString());
                     r.set("errors", parse(rs.getString(3)));
                     r.set("raw", parse(rs.getString(4)));
                 }, feed);
@@ -139,7 +141,7 @@ public final class StatusPage implements AutoCloseable {
         return out;
     }
 
-    private com.fasterxml.jackson.databind.JsonNode parse(String stored) {
+    private JsonNode parse(String stored) {
         try {
             return json.readTree(stored);
         } catch (IOException e) {

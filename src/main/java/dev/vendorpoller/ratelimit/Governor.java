@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,6 @@ public final class Governor {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.governor");
     /** Longest single sleep, so a change (a response, a shutdown) is seen soon. */
     private static final long MAX_NAP_MILLIS = 200;
-    /** After an unexplained 429 the pace drops to this share of the estimated hidden limit. */
-    private static final double DECREASE = 0.9;
-    /** The learned pace may rise to 95 % of the pace that was refused, plus 5 % per PROBE_EVERY clean requests. */
-    private static final double SETTLE = 0.95;
-    private static final long PROBE_EVERY = 300;
     /**
      * Margin past a window's end before its budget is spent again: requests sent at the edge of a window can arrive in
      * it when network latency varies, and the vendor counts arrivals, not sends.
@@ -42,24 +38,19 @@ public final class Governor {
     private final Semaphore slots;
     private final List<RateTier> tiers;
     private final ArrayDeque<Long>[] sentPerTier;
-    private final ArrayDeque<Long> sentLastSecond = new ArrayDeque<>();
 
     // What the vendor said, from the newest response that said it. -1: not stated.
     private long statedLimit = -1;
     private long statedRemaining = -1;
     private long statedResetAt;
     private long blockedUntil;
-    // The undocumented limit learned from 429s, in requests per second (infinite: none learned).
-    private double learnedRate = Double.POSITIVE_INFINITY;
-    private double refusedRate = Double.POSITIVE_INFINITY;
-    private long cleanSinceRefusal;
-    private long lastSend;
-
+    /** The undocumented limit learned from 429s (guarded by this governor's lock). */
+    private final LearnedLimit learned;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private volatile WaitObserver waitObserver = (reason, millis) -> { };
     /** True once the service is stopping: a request still waiting for budget then gives up at once. */
-    private volatile java.util.function.BooleanSupplier stopping = () -> false;
+    private volatile BooleanSupplier stopping = () -> false;
 
     /** Told how long each request waited for budget and why (the reason that held it last). */
     public interface WaitObserver {
@@ -72,6 +63,7 @@ public final class Governor {
         this.settings = settings;
         this.slots = new Semaphore(settings.maxConcurrent(), true);
         this.tiers = settings.tiers();
+        this.learned = new LearnedLimit(account);
         this.sentPerTier = new ArrayDeque[tiers.size()];
         for (int i = 0; i < tiers.size(); i++) {
             sentPerTier[i] = new ArrayDeque<>();
@@ -83,7 +75,7 @@ public final class Governor {
     }
 
     /** A stop must not wait out a Retry-After: Quartz lets a running job finish, it does not interrupt it. */
-    public void stopWaitingWhen(java.util.function.BooleanSupplier stopping) {
+    public void stopWaitingWhen(BooleanSupplier stopping) {
         this.stopping = stopping;
     }
 
@@ -154,10 +146,10 @@ public final class Governor {
                         .orElse(statedRemaining == 0 && statedResetAt > now ? statedResetAt : now + 1000);
                 blockedUntil = Math.max(blockedUntil, until);
                 if (!explained && settings.learnLimits()) {
-                    learnFromRefusal(now);
+                    learned.refused(now);
                 }
             } else if (status >= 200 && status < 300) {
-                creepUp();
+                learned.accepted();
             }
         }
     }
@@ -193,9 +185,7 @@ public final class Governor {
                 wait = wait.max(sent.peekFirst() + windowMillis + EDGE_MILLIS - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
             }
         }
-        if (Double.isFinite(learnedRate) && lastSend > 0) {
-            wait = wait.max(lastSend + (long) Math.ceil(1000 / learnedRate) - now, "learned limit");
-        }
+        wait = wait.max(learned.waitMillis(now), "learned limit");
         return wait;
     }
 
@@ -203,14 +193,10 @@ public final class Governor {
         for (ArrayDeque<Long> sent : sentPerTier) {
             sent.addLast(now);
         }
-        sentLastSecond.addLast(now);
-        while (sentLastSecond.peekFirst() <= now - 1000) {
-            sentLastSecond.pollFirst();
-        }
+        learned.sent(now);
         if (statedRemaining > 0) {
             statedRemaining--;
         }
-        lastSend = now;
         requests.incrementAndGet();
     }
 
@@ -222,40 +208,6 @@ public final class Governor {
             }
         }
         return false;
-    }
-
-    /**
-     * Multiplicative decrease below an estimate of the hidden limit per second that never overshoots it: the vendor
-     * refused the request after accepting {@code aligned} in this wall-clock second and {@code sliding} in the last
-     * 1000 ms. A vendor counting per wall-clock second allowed exactly {@code aligned}; one counting any 1000 ms allowed
-     * {@code sliding}; either way it allows at least max(aligned, sliding / 2), since a sliding second spans at most
-     * two aligned ones.
-     */
-    private void learnFromRefusal(long now) {
-        long secondStart = now - now % 1000;
-        long sliding = Math.max(0, sentLastSecond.stream().filter(t -> t > now - 1000).count() - 1);
-        long aligned = Math.max(0, sentLastSecond.stream().filter(t -> t >= secondStart).count() - 1);
-        double estimate = Math.max(1, Math.max(aligned, sliding / 2.0));
-        refusedRate = Math.min(refusedRate, estimate);
-        learnedRate = Math.max(0.1, Math.min(learnedRate, estimate) * DECREASE);
-        cleanSinceRefusal = 0;
-        LOG.warn("account={} got a 429 that no known limit explains: pacing at {}/s (it accepted {} this second, {} in the"
-                + " last 1000 ms)", account, String.format("%.2f", learnedRate), aligned, sliding);
-    }
-
-    /** Additive increase: back to just under the refused pace, then probing 5 % higher every PROBE_EVERY clean requests. */
-    private void creepUp() {
-        if (!Double.isFinite(learnedRate)) {
-            return;
-        }
-        cleanSinceRefusal++;
-        double cap = refusedRate * (SETTLE + 0.05 * (cleanSinceRefusal / PROBE_EVERY));
-        learnedRate = Math.min(cap, learnedRate + refusedRate * 0.005);
-        if (learnedRate > refusedRate * 2) {
-            LOG.info("account={}: no 429 for {} requests, forgetting the learned limit", account, cleanSinceRefusal);
-            learnedRate = Double.POSITIVE_INFINITY;
-            refusedRate = Double.POSITIVE_INFINITY;
-        }
     }
 
     public String account() {
@@ -304,7 +256,7 @@ public final class Governor {
 
     /** The pace learned from unexplained 429s in requests per second, or +Infinity when none is learned. */
     public synchronized double learnedRate() {
-        return learnedRate;
+        return learned.rate();
     }
 
     /** Requests in flight now. */

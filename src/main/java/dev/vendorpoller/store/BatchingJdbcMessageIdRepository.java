@@ -2,6 +2,7 @@ package dev.vendorpoller.store;
 
 import dev.vendorpoller.store.Sql;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -35,7 +36,7 @@ public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
     }
 
     /** The repository's messageId for a record version: 12 hex digits of its epoch millis, '-', its idempotency key. */
-    public static String messageId(java.time.Instant version, String idempotencyKey) {
+    public static String messageId(Instant version, String idempotencyKey) {
         String millis = Long.toHexString(Math.max(0, version.toEpochMilli()));
         return "000000000000".substring(Math.min(12, millis.length())) + millis + "-" + idempotencyKey;
     }

@@ -3,6 +3,7 @@ package dev.vendorpoller.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vendorpoller.config.ConfigException;
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -63,7 +64,7 @@ public final class Database implements AutoCloseable {
      */
     static String jdbcUrl(String url) {
         boolean h2 = url.startsWith("jdbc:h2:");
-        return h2 && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT") ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
+        return h2 && !url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
     }
 
     private static String rootMessage(Throwable e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vendorpoller.feed.Cursor;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -60,7 +61,7 @@ record ScanState(Instant mark, Instant changedSince, String continuation, Instan
     }
 
     /** After the last page of a scan: the mark takes the scan's newest, the next scan asks from mark - lookback. */
-    ScanState scanEnded(Instant pageMax, java.time.Duration lookback) {
+    ScanState scanEnded(Instant pageMax, Duration lookback) {
         Instant newMark = latest(mark, latest(scanMax, pageMax));
         return new ScanState(newMark, newMark == null ? changedSince : newMark.minus(lookback), null, null);
     }
