@@ -8,21 +8,27 @@ import java.util.List;
  */
 public interface LedgerPlan {
     /** Nothing to write. */
-    LedgerPlan NONE = new LedgerPlan() {
-        @Override
-        public List<CanonicalRecord> current() {
-            return List.of();
-        }
+    LedgerPlan NONE = of(List.of(), 0, () -> { });
 
-        @Override
-        public int stale() {
-            return 0;
-        }
+    /** A plan of {@code current} versions and {@code stale} ones, whose rows {@code write} writes. */
+    static LedgerPlan of(List<CanonicalRecord> current, int stale, Runnable write) {
+        return new LedgerPlan() {
+            @Override
+            public List<CanonicalRecord> current() {
+                return current;
+            }
 
-        @Override
-        public void write() {
-        }
-    };
+            @Override
+            public int stale() {
+                return stale;
+            }
+
+            @Override
+            public void write() {
+                write.run();
+            }
+        };
+    }
 
     /** The versions that become the ledger's current ones: what the feed's sink receives. */
     List<CanonicalRecord> current();

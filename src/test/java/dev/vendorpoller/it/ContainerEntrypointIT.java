@@ -33,7 +33,7 @@ class ContainerEntrypointIT {
         assertThat(health.find()).as("HEALTHCHECK CMD").isTrue();
 
         Files.copy(ServiceProcess.jar(), app.resolve("vendor-poller.jar"), StandardCopyOption.REPLACE_EXISTING);
-        // the demo image (docker build --target demo): the demo vendor's jar among the extensions
+        // the demo image (docker build --build-arg DEMO=true): the demo vendor's jar among the extensions
         Files.createDirectories(app.resolve("extensions"));
         Files.copy(ServiceProcess.demoJar(), app.resolve("extensions/vendor-poller-demo.jar"), StandardCopyOption.REPLACE_EXISTING);
         copyTree(Path.of("routes"), app.resolve("routes"));

@@ -3,11 +3,9 @@ package dev.vendorpoller.record.payment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.record.CanonicalRecord;
-import dev.vendorpoller.record.ContractResult;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FeedRecords;
-import dev.vendorpoller.record.LedgerPlan;
+import dev.vendorpoller.record.KindBinding;
 import dev.vendorpoller.record.RecordKind;
 import java.util.List;
 import java.util.Optional;
@@ -49,26 +47,8 @@ public final class PaymentEventKind implements RecordKind<RawPaymentEvent> {
     public FeedRecords bind(String feed, String prefix, ConfigReader config, Function<JsonNode, RawPaymentEvent> mapping) {
         PaymentEventContract contract = new PaymentEventContract(feed, contracts);
         Optional<String> appliesTo = config.optional(prefix + APPLIES_TO);
-        return new FeedRecords() {
-            @Override
-            public String kind() {
-                return NAME;
-            }
-
-            @Override
-            public ContractResult check(JsonNode vendorRecord) {
-                return contracts.check(feed, vendorRecord, mapping, contract::check);
-            }
-
-            @Override
-            public LedgerPlan plan(List<CanonicalRecord> fresh) {
-                return ledger.plan(appliesTo.orElse(null), fresh.stream().map(CanonicalPaymentEvent.class::cast).toList());
-            }
-
-            @Override
-            public Optional<Follow> follows() {
-                return appliesTo.map(source -> new Follow(source, prefix + APPLIES_TO, ledger::planHeld));
-            }
-        };
+        return new KindBinding<>(NAME, feed, contracts, mapping, contract::check, CanonicalPaymentEvent.class,
+                events -> ledger.plan(appliesTo.orElse(null), events),
+                appliesTo.map(source -> new FeedRecords.Follow(source, prefix + APPLIES_TO, ledger::planHeld)));
     }
 }

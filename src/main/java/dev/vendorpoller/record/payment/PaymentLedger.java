@@ -65,30 +65,16 @@ public final class PaymentLedger {
                     registrationSource, e.registrationRef(), outcome.name(), outcome == PaymentOutcome.APPLIED ? now : null,
                     now, toJson(e)});
         }
-        List<CanonicalRecord> current = List.copyOf(events);
-        return new LedgerPlan() {
-            @Override
-            public List<CanonicalRecord> current() {
-                return current;
+        return LedgerPlan.of(List.copyOf(events), 0, () -> {
+            writeMoves(moves);
+            if (!holdings.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO payment_holding (event_key, registration_source, registration_ref,"
+                        + " created_at, held_at) VALUES (?, ?, ?, ?, ?)", holdings);
             }
-
-            @Override
-            public int stale() {
-                return 0;
-            }
-
-            @Override
-            public void write() {
-                writeMoves(moves);
-                if (!holdings.isEmpty()) {
-                    jdbc.batchUpdate("INSERT INTO payment_holding (event_key, registration_source, registration_ref,"
-                            + " created_at, held_at) VALUES (?, ?, ?, ?, ?)", holdings);
-                }
-                jdbc.batchUpdate("INSERT INTO payment_event (idempotency_key, source, event_id, type, created_at, object_id,"
-                        + " amount_minor, currency, status, payment_status, registration_source, registration_ref, outcome,"
-                        + " applied_at, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-            }
-        };
+            jdbc.batchUpdate("INSERT INTO payment_event (idempotency_key, source, event_id, type, created_at, object_id,"
+                    + " amount_minor, currency, status, payment_status, registration_source, registration_ref, outcome,"
+                    + " applied_at, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        });
     }
 
     /**
@@ -120,24 +106,12 @@ public final class PaymentLedger {
             outcomes.add(new Object[] {outcome.name(), outcome == PaymentOutcome.APPLIED ? now : null, e.idempotencyKey()});
             released.add(new Object[] {e.idempotencyKey()});
         }
-        return new LedgerPlan() {
-            @Override
-            public List<CanonicalRecord> current() {
-                return List.of(); // the events were delivered when they were read; applying them later sends nothing
-            }
-
-            @Override
-            public int stale() {
-                return 0;
-            }
-
-            @Override
-            public void write() {
-                writeMoves(moves);
-                jdbc.batchUpdate("UPDATE payment_event SET outcome = ?, applied_at = ? WHERE idempotency_key = ?", outcomes);
-                jdbc.batchUpdate("DELETE FROM payment_holding WHERE event_key = ?", released);
-            }
-        };
+        // the events were delivered when they were read: applying them later sends nothing
+        return LedgerPlan.of(List.of(), 0, () -> {
+            writeMoves(moves);
+            jdbc.batchUpdate("UPDATE payment_event SET outcome = ?, applied_at = ? WHERE idempotency_key = ?", outcomes);
+            jdbc.batchUpdate("DELETE FROM payment_holding WHERE event_key = ?", released);
+        });
     }
 
     /** Plans the status move unless a newer event already set it (events own the status once one set it). */

@@ -2,13 +2,12 @@ package dev.vendorpoller.record.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.record.CanonicalRecord;
-import dev.vendorpoller.record.ContractResult;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FeedRecords;
-import dev.vendorpoller.record.LedgerPlan;
+import dev.vendorpoller.record.KindBinding;
 import dev.vendorpoller.record.RecordKind;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,21 +41,7 @@ public final class RegistrationKind implements RecordKind<RawRegistration> {
     @Override
     public FeedRecords bind(String feed, String prefix, ConfigReader config, Function<JsonNode, RawRegistration> mapping) {
         RegistrationContract contract = new RegistrationContract(feed, RegistrationSettings.load(config, prefix), contracts);
-        return new FeedRecords() {
-            @Override
-            public String kind() {
-                return NAME;
-            }
-
-            @Override
-            public ContractResult check(JsonNode vendorRecord) {
-                return contracts.check(feed, vendorRecord, mapping, contract::check);
-            }
-
-            @Override
-            public LedgerPlan plan(List<CanonicalRecord> fresh) {
-                return ledger.plan(feed, fresh.stream().map(CanonicalRegistration.class::cast).toList());
-            }
-        };
+        return new KindBinding<>(NAME, feed, contracts, mapping, contract::check, CanonicalRegistration.class,
+                versions -> ledger.plan(feed, versions), Optional.empty());
     }
 }

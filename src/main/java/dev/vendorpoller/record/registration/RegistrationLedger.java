@@ -60,22 +60,7 @@ public final class RegistrationLedger {
             }
         }
         int stale = versions.size() - current.size(); // older than the ledger's, or than another version in this page
-        return new LedgerPlan() {
-            @Override
-            public List<CanonicalRecord> current() {
-                return current;
-            }
-
-            @Override
-            public int stale() {
-                return stale;
-            }
-
-            @Override
-            public void write() {
-                writeRows(inserts, updates, countOnly);
-            }
-        };
+        return LedgerPlan.of(current, stale, () -> writeRows(inserts, updates, countOnly));
     }
 
     private void writeRows(List<Object[]> inserts, List<Object[]> updates, List<Object[]> countOnly) {

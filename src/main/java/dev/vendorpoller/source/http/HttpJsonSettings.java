@@ -26,13 +26,13 @@ record HttpJsonSettings(String url, Query firstPage, JsonPointer records, Cursor
     /** Every key of an http-json feed, relative to its prefix: requester, selector, all cursor styles, fields. */
     static final List<String> KEYS = List.of(PATH, QUERY, PAGE_SIZE_PARAM, RECORDS, CURSOR_STYLE,
             BodyCursor.NEXT_CURSOR, BodyCursor.CURSOR_PARAM, BodyCursor.HAS_MORE,
-            PageNumberCursor.PAGE_PARAM, PageNumberCursor.PAGE_START, OffsetCursor.OFFSET_PARAM, OffsetCursor.OFFSET_START,
+            PositionCursor.PAGE_PARAM, PositionCursor.PAGE_START, PositionCursor.OFFSET_PARAM, PositionCursor.OFFSET_START,
             ContinuationSinceCursor.SINCE_PARAM, ContinuationSinceCursor.SINCE_FIELD, ContinuationSinceCursor.SINCE_FORMAT,
             ContinuationSinceCursor.CONTINUATION, ContinuationSinceCursor.CONTINUATION_PARAM, ContinuationSinceCursor.LOOKBACK,
             FieldMapping.ID, FieldMapping.EMAIL, FieldMapping.TICKET_SKU, FieldMapping.PAYMENT_STATUS, FieldMapping.CREATED_AT,
             FieldMapping.UPDATED_AT, FieldMapping.METADATA);
-    static final List<String> STYLES = List.of(BodyCursor.STYLE, LinkHeaderCursor.STYLE, PageNumberCursor.STYLE,
-            OffsetCursor.STYLE, ContinuationSinceCursor.STYLE);
+    static final List<String> STYLES = List.of(BodyCursor.STYLE, LinkHeaderCursor.STYLE, PositionCursor.PAGE_NUMBER,
+            PositionCursor.OFFSET, ContinuationSinceCursor.STYLE);
 
     static HttpJsonSettings load(FeedConfig feed, ConfigReader config, Preset preset) {
         FeedKeys keys = new FeedKeys(feed.name(), config, preset);
@@ -70,8 +70,8 @@ record HttpJsonSettings(String url, Query firstPage, JsonPointer records, Cursor
         return switch (style) {
             case BodyCursor.STYLE -> BodyCursor.load(keys, pageSize);
             case LinkHeaderCursor.STYLE -> new LinkHeaderCursor();
-            case PageNumberCursor.STYLE -> PageNumberCursor.load(keys, pageSize);
-            case OffsetCursor.STYLE -> OffsetCursor.load(keys, pageSize);
+            case PositionCursor.PAGE_NUMBER -> PositionCursor.pageNumber(keys, pageSize);
+            case PositionCursor.OFFSET -> PositionCursor.offset(keys, pageSize);
             case ContinuationSinceCursor.STYLE -> ContinuationSinceCursor.load(keys);
             default -> throw new ConfigException(keys.property(CURSOR_STYLE), "has unknown cursor style '" + style
                     + "' (known: " + String.join(", ", STYLES) + ")");
