@@ -3,7 +3,7 @@ package dev.vendorpoller.ratelimit;
 import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -28,8 +28,10 @@ public final class Governor {
     /** Longest single sleep, so a change (a response, a shutdown) is seen soon. */
     private static final long MAX_NAP_MILLIS = 200;
     /**
-     * Margin past a window's end before its budget is spent again: requests sent at the edge of a window can arrive in
-     * it when network latency varies, and the vendor counts arrivals, not sends.
+     * Margin past a window's end before its budget is spent again. The vendor counts arrivals, not sends, and a
+     * request can leave late (a busy machine, a slow connection): so a request counts in each tier's window from the
+     * time it was granted until the window has passed since its answer came (or it gave up) — the vendor saw it
+     * before that — plus this margin for clocks that disagree by a little.
      */
     static final long EDGE_MILLIS = 50;
 
@@ -37,7 +39,7 @@ public final class Governor {
     private final GovernorSettings settings;
     private final Semaphore slots;
     private final List<RateTier> tiers;
-    private final ArrayDeque<Long>[] sentPerTier;
+    private final List<Sent>[] sentPerTier;
 
     // What the vendor said, from the newest response that said it. -1: not stated.
     private long statedLimit = -1;
@@ -64,9 +66,9 @@ public final class Governor {
         this.slots = new Semaphore(settings.maxConcurrent(), true);
         this.tiers = settings.tiers();
         this.learned = new LearnedLimit(account);
-        this.sentPerTier = new ArrayDeque[tiers.size()];
+        this.sentPerTier = new List[tiers.size()];
         for (int i = 0; i < tiers.size(); i++) {
-            sentPerTier[i] = new ArrayDeque<>();
+            sentPerTier[i] = new ArrayList<>();
         }
     }
 
@@ -100,13 +102,13 @@ public final class Governor {
                 synchronized (this) {
                     wait = nextSlot(now);
                     if (wait.millis() <= 0) {
-                        sent(now);
+                        Sent sent = sent(now);
                         granted = true;
                         long waited = now - start;
                         if (waited > 0) {
                             waitObserver.waited(reason, waited);
                         }
-                        return new Permit();
+                        return new Permit(sent);
                     }
                 }
                 reason = wait.reason();
@@ -176,34 +178,37 @@ public final class Governor {
             wait = wait.max(statedResetAt + EDGE_MILLIS - now, "vendor budget");
         }
         for (int i = 0; i < tiers.size(); i++) {
-            ArrayDeque<Long> sent = sentPerTier[i];
+            List<Sent> sent = sentPerTier[i];
             long windowMillis = tiers.get(i).window().toMillis();
-            while (!sent.isEmpty() && sent.peekFirst() + windowMillis + EDGE_MILLIS <= now) {
-                sent.pollFirst();
-            }
-            if (sent.size() >= settings.usable(tiers.get(i).limit())) {
-                wait = wait.max(sent.peekFirst() + windowMillis + EDGE_MILLIS - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
+            sent.removeIf(s -> s.seenBy(now) + windowMillis + EDGE_MILLIS <= now);
+            int usable = (int) settings.usable(tiers.get(i).limit());
+            if (sent.size() >= usable) {
+                // the request is granted once enough of those in the window have left it: the (size - usable + 1)th
+                long[] leaving = sent.stream().mapToLong(s -> s.seenBy(now) + windowMillis + EDGE_MILLIS).sorted().toArray();
+                wait = wait.max(leaving[sent.size() - usable] - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
             }
         }
         wait = wait.max(learned.waitMillis(now), "learned limit");
         return wait;
     }
 
-    private void sent(long now) {
-        for (ArrayDeque<Long> sent : sentPerTier) {
-            sent.addLast(now);
+    private Sent sent(long now) {
+        Sent request = new Sent();
+        for (List<Sent> sent : sentPerTier) {
+            sent.add(request);
         }
         learned.sent(now);
         if (statedRemaining > 0) {
             statedRemaining--;
         }
         requests.incrementAndGet();
+        return request;
     }
 
     private boolean configuredTierFull(long now) {
         for (int i = 0; i < tiers.size(); i++) {
             long windowMillis = tiers.get(i).window().toMillis();
-            if (sentPerTier[i].stream().filter(t -> t > now - windowMillis).count() >= tiers.get(i).limit()) {
+            if (sentPerTier[i].stream().filter(s -> s.seenBy(now) > now - windowMillis).count() >= tiers.get(i).limit()) {
                 return true;
             }
         }
@@ -243,7 +248,7 @@ public final class Governor {
         long least = -1;
         for (int i = 0; i < tiers.size(); i++) {
             long windowMillis = tiers.get(i).window().toMillis();
-            long used = sentPerTier[i].stream().filter(t -> t + windowMillis + EDGE_MILLIS > now).count();
+            long used = sentPerTier[i].stream().filter(s -> s.seenBy(now) + windowMillis + EDGE_MILLIS > now).count();
             long left = Math.max(0, settings.usable(tiers.get(i).limit()) - used);
             least = least < 0 ? left : Math.min(least, left);
         }
@@ -264,14 +269,35 @@ public final class Governor {
         return settings.maxConcurrent() - slots.availablePermits();
     }
 
-    /** One granted request: holds a slot under the concurrency cap until released (idempotent). */
+    /**
+     * One granted request: holds a slot under the concurrency cap until released (idempotent), which is when its
+     * answer came or it gave up; its place in each tier's window is counted until a window after that.
+     */
     public final class Permit {
         private final AtomicBoolean released = new AtomicBoolean();
+        private final Sent sent;
+
+        private Permit(Sent sent) {
+            this.sent = sent;
+        }
 
         public void release() {
             if (released.compareAndSet(false, true)) {
+                synchronized (Governor.this) {
+                    sent.answeredAt = System.currentTimeMillis();
+                }
                 slots.release();
             }
+        }
+    }
+
+    /** A request in the tiers' windows: in flight until answered (guarded by the governor's lock). */
+    private static final class Sent {
+        private long answeredAt = -1;
+
+        /** When the vendor had seen it at the latest: its answer, or now while it is still in flight. */
+        long seenBy(long now) {
+            return answeredAt < 0 ? now : answeredAt;
         }
     }
 
