@@ -6,24 +6,29 @@ import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.ReloadStrategy;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Once routes/*.yaml are loaded, creates the templated routes: one per vendor account (vendor-account) and one per
- * feed (poll-feed).
+ * feed (poll-feed). It runs as the context initialises (after Camel Main or its test kit loaded the route files,
+ * before routes start), so {@code java -jar}, Camel JBang and the tests install the same routes.
  */
-public final class FeedRouteInstaller extends MainListenerSupport {
+final class FeedRouteInstaller extends LifecycleStrategySupport {
     public static final String TEMPLATE = "poll-feed";
     public static final String ACCOUNT_TEMPLATE = "vendor-account";
     private static final Logger LOG = LoggerFactory.getLogger(FeedRouteInstaller.class);
 
+    private final boolean routesReloadEnabled;
+
+    FeedRouteInstaller(boolean routesReloadEnabled) {
+        this.routesReloadEnabled = routesReloadEnabled;
+    }
+
     @Override
-    public void afterConfigure(BaseMainSupport main) {
-        CamelContext context = main.getCamelContext();
+    public void onContextInitializing(CamelContext context) {
         Service service = Service.of(context);
         Feeds feeds = service.feeds();
         Accounts accounts = service.accounts();
@@ -39,7 +44,7 @@ public final class FeedRouteInstaller extends MainListenerSupport {
                     feed.config().schedule().cron() != null ? "cron " + feed.config().schedule().cron() : feed.config().schedule().interval());
         }
         if (context.getCamelContextExtension().getContextPlugin(ReloadStrategy.class) != null
-                || main.configure().isRoutesReloadEnabled()) {
+                || routesReloadEnabled) {
             context.getManagementStrategy().addEventNotifier(new FeedRouteReloader(feeds, accounts));
         }
     }

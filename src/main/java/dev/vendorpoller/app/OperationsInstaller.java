@@ -1,29 +1,23 @@
 package dev.vendorpoller.app;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 
 /**
  * Starts the operator surfaces ({@link dev.vendorpoller.ops.Operations}: JMX MBeans, metrics, health checks, status
- * page) once the context runs, however Main was started.
+ * page) once the context runs, however it was started (Camel Main, Camel JBang, the test kit).
  */
-public final class OperationsInstaller extends MainListenerSupport {
+final class OperationsInstaller implements StartupListener {
+    // Camel calls startup listeners again after a route reload (dev profile): start once only
+    private final AtomicBoolean done = new AtomicBoolean();
 
     @Override
-    public void afterConfigure(BaseMainSupport main) {
-        // Camel calls startup listeners again after a route reload (dev profile): start once only
-        AtomicBoolean done = new AtomicBoolean();
-        try {
-            main.getCamelContext().addStartupListener((context, alreadyStarted) -> {
-                if (done.compareAndSet(false, true)) {
-                    int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("vendor-poller.status.port")
-                            .orElse("0").trim());
-                    Service.of(context).operations().start(context, port);
-                }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (done.compareAndSet(false, true)) {
+            int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("vendor-poller.status.port")
+                    .orElse("0").trim());
+            Service.of(context).operations().start(context, port);
         }
     }
 }

@@ -125,6 +125,10 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
+        // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
+        context.addLifecycleStrategy(new FeedRouteInstaller(config.bool("camel.main.routes-reload-enabled",
+                config.bool("camel.main.routesReloadEnabled", false))));
+        context.addStartupListener(new OperationsInstaller());
     }
 
     /** The feed's records: the kind whose raw type its source fills, bound to the feed's settings and the source. */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
 
 /** Builds the Camel Main that runs the service: the same wiring for {@code java -jar}, tests and benchmarks. */
 public final class VendorPoller {
@@ -42,10 +43,17 @@ public final class VendorPoller {
             }
         });
         overrides.forEach(main::addOverrideProperty);
-        main.configure().addConfiguration(PollerConfiguration.class);
-        main.addMainListener(new FeedRouteInstaller());
-        main.addMainListener(new OperationsInstaller());
+        configure(main.configure());
         return main;
+    }
+
+    /**
+     * The service's part of a Camel Main configuration: {@link PollerConfiguration}, which builds the beans and hooks
+     * in what runs once routes/*.yaml are loaded (the feed and account routes, the operator surfaces). {@link #create}
+     * uses it for {@code java -jar}; the in-process tests give it to camel-test-main-junit5: both build one context.
+     */
+    public static void configure(MainConfigurationProperties main) {
+        main.addConfiguration(PollerConfiguration.class);
     }
 
     /**

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The dev profile: saving routes/poll-feed.yaml changes the running feeds; a broken save changes nothing. */
-class RouteReloadTest {
+class RouteReloadTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String BEGIN = "          - bean:\n              ref: pollSteps\n              method: begin";
     static final String TAG_RUN = "          - setProperty:\n              name: flowVersion\n              expression:\n"
@@ -32,7 +33,7 @@ class RouteReloadTest {
     Path routes;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson("{\"data\":[],\"next_cursor\":\"c1\",\"has_more\":false}")));
@@ -41,7 +42,7 @@ class RouteReloadTest {
             Files.copy(Path.of("routes", file), routes.resolve(file));
         }
         // the same keys as config/application-dev.properties, pointed at a copy of routes/
-        poller = new PollerHarness()
+        poller = newPoller()
                 .set("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml")
                 .set("camel.main.routes-reload-enabled", "true")
                 .set("camel.main.routes-reload-directory", routes.toString())
@@ -50,7 +51,7 @@ class RouteReloadTest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         poller.close();
         vendor.stop();
     }

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.vendorpoller.app.Service;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -26,14 +27,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Sink and reject endpoints fed through the transactional outbox, with retries, dead letters and replay. */
-class OutboxDeliveryTest {
+class OutboxDeliveryTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final ObjectMapper JSON = new ObjectMapper();
     WireMockServer vendor;
     PollerHarness poller;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson("{\"data\":["
@@ -41,11 +42,11 @@ class OutboxDeliveryTest {
                 + "{\"id\":\"r2\",\"email\":\"b@x.io\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"pending\",\"created_at\":1,\"updated_at\":3,\"metadata\":{}},"
                 + "{\"id\":\"r3\",\"email\":\"broken\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":3}"
                 + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
-        poller = new PollerHarness();
+        poller = newPoller();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         poller.close();
         vendor.stop();
     }

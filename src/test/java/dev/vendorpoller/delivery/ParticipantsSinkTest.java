@@ -11,6 +11,7 @@ import dev.vendorpoller.demo.DemoVendor;
 import dev.vendorpoller.demo.ParticipantsDemo;
 import dev.vendorpoller.demo.VendorLimits;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * ({@link ParticipantsDemo}, POST /participants/add on the demo vendor, which also serves the registrations the feeds
  * poll). Every assertion is on what the vendor itself recorded, or on the service's database.
  */
-class ParticipantsSinkTest {
+class ParticipantsSinkTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "acme-token";
@@ -37,15 +38,15 @@ class ParticipantsSinkTest {
     PollerHarness poller;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         // a client-side timeout frees the account's slot while the vendor may still be processing: keep it out of the
         // way on a loaded machine (the harness default is 1 s)
-        poller = new PollerHarness().set("camel.component.http.response-timeout", "10000")
+        poller = newPoller().set("camel.component.http.response-timeout", "10000")
                 .set("camel.component.http.so-timeout", "10000");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         poller.close();
         if (vendor != null) {
             vendor.close();

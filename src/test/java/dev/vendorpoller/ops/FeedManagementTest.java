@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The feed MBean driven the way an operator does: through a remote JMX connection (RMI on 127.0.0.1). */
-class FeedManagementTest {
+class FeedManagementTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static JMXConnectorServer jmxServer;
     static JMXServiceURL jmxUrl;
@@ -64,7 +65,7 @@ class FeedManagementTest {
     }
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", absent()).willReturn(okJson(
@@ -73,12 +74,12 @@ class FeedManagementTest {
                 .willReturn(okJson("{\"data\":[],\"next_cursor\":\"c1\",\"has_more\":false}")));
         vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", equalTo("x9"))
                 .willReturn(okJson("{\"data\":[" + rec("r3", "paid") + "],\"next_cursor\":\"x9\",\"has_more\":false}")));
-        poller = new PollerHarness().set("camel.main.jmx-enabled", "true");
+        poller = newPoller().set("camel.main.jmx-enabled", "true");
         feed = FeedManagement.objectName("forms");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         if (client != null) {
             client.close();
         }

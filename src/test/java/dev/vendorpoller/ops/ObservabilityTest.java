@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The management port as a scraper and an orchestrator see it: Prometheus metrics and health over HTTP. */
-class ObservabilityTest {
+class ObservabilityTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final HttpClient HTTP = HttpClient.newHttpClient();
     WireMockServer vendor;
@@ -32,18 +33,18 @@ class ObservabilityTest {
     int port;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).withQueryParam("cursor", absent()).willReturn(okJson(
                 "{\"data\":[" + rec("r1", "a@x.io") + "," + rec("r2", "broken") + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
         port = PollerHarness.freeLoopbackPort();
-        poller = new PollerHarness()
+        poller = newPoller()
                 .set("camel.management.enabled", "true").set("camel.management.port", String.valueOf(port));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         poller.close();
         vendor.stop();
     }

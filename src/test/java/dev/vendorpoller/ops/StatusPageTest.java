@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The status page in a real headless browser: Debian's chromium through Debian's chromedriver (no driver download).
  * Skipped where they are not installed, except under CI=true, where .ci/run installs them.
  */
-class StatusPageTest {
+class StatusPageTest extends ServiceTest {
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String DRIVER = "/usr/bin/chromedriver";
     WireMockServer vendor;
@@ -40,7 +41,7 @@ class StatusPageTest {
     int port;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         if (!"true".equals(System.getenv("CI"))) {
             Assumptions.assumeTrue(new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute(),
                     "chromium and chromium-driver are not installed");
@@ -52,7 +53,7 @@ class StatusPageTest {
                 + "{\"id\":\"r2\",\"email\":\"not-an-email\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2}"
                 + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
         port = PollerHarness.freeLoopbackPort();
-        poller = new PollerHarness().set("vendor-poller.status.port", String.valueOf(port));
+        poller = newPoller().set("vendor-poller.status.port", String.valueOf(port));
         ChromeOptions chrome = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1500,700",
@@ -61,7 +62,7 @@ class StatusPageTest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         if (browser != null) {
             browser.quit();
         }

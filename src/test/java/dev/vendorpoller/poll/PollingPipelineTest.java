@@ -59,7 +59,7 @@ class PollingPipelineTest extends VendorAndPoller {
         stubThreePages();
         poller.feed("forms", vendor.baseUrl()).start();
 
-        await("caught up and polled again from c2", WAIT, () -> requestsAt("c2") >= 2);
+        await(poller.runsOf("forms", 2), WAIT); // caught up, then polled again from c2
 
         assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration WHERE source = 'forms'")).isEqualTo(3);
         assertThat(storedCursor("forms")).isEqualTo("c2");
@@ -74,10 +74,11 @@ class PollingPipelineTest extends VendorAndPoller {
     void should_resume_from_the_stored_cursor_after_a_restart_without_rescanning() throws Exception {
         stubThreePages();
         poller.feed("forms", vendor.baseUrl()).start();
-        await("caught up", WAIT, () -> requestsAt("c2") >= 1);
+        await(poller.runsOf("forms", 1), WAIT); // caught up
 
         poller.restart();
         int before = requestsAt("c2");
+        await(poller.runsOf("forms", 1), WAIT);
         await("polled again after restart", WAIT, () -> requestsAt("c2") > before);
 
         assertThat(requestsAt(null)).as("requests from the start of the data").isEqualTo(1);

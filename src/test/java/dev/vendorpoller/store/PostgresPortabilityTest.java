@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.LocalPostgres;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * in a schema of its own. Skipped where no PostgreSQL listens, except under CI=true, where .ci/run starts it and a
  * missing server is a failure rather than a silent skip.
  */
-class PostgresPortabilityTest {
+class PostgresPortabilityTest extends ServiceTest {
     static final String SERVER = LocalPostgres.URL;
     static final Duration WAIT = Duration.ofSeconds(20);
     WireMockServer vendor;
@@ -39,7 +40,7 @@ class PostgresPortabilityTest {
     String schema;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         LocalPostgres.assumeUp();
         schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(SERVER, "postgres", "")) {
@@ -47,11 +48,11 @@ class PostgresPortabilityTest {
         }
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
-        poller = new PollerHarness().database(SERVER + "?currentSchema=" + schema, "postgres");
+        poller = newPoller().database(SERVER + "?currentSchema=" + schema, "postgres");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         if (poller != null) {
             poller.close();
         }

@@ -1,6 +1,5 @@
 package dev.vendorpoller.support;
 
-import dev.vendorpoller.app.VendorPoller;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,22 +12,35 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.NotifyBuilder;
 
 /**
- * Runs the real service in-process (the same Main, routes/*.yaml and config/application.properties as java -jar)
- * on its own H2 file database, with properties overridden per test. Stop and start again for a real restart.
+ * The real service in-process (the same routes/*.yaml, config/application.properties and PollerConfiguration as
+ * java -jar) on its own H2 file database, with properties the test sets before it starts the service. The context is
+ * built by Camel's test kit ({@link ServiceTest}, on camel-test-main-junit5); stop and start again for a real restart.
  */
 public final class PollerHarness implements AutoCloseable {
+    /** Builds and starts a context from the test's properties: {@link ServiceTest} through CamelMainTestSupport. */
+    @FunctionalInterface
+    public interface Starter {
+        CamelContext start(Map<String, String> properties, List<Consumer<CamelContext>> beforeStart) throws Exception;
+    }
+
+    private final Starter starter;
     private final Path dataDir;
     private final Map<String, String> props = new LinkedHashMap<>();
+    private final List<Consumer<CamelContext>> beforeStart = new ArrayList<>();
     private String dbUrl;
     private String dbUser = "sa";
-    private Main main;
+    private CamelContext context;
 
-    public PollerHarness() throws Exception {
+    PollerHarness(Starter starter) throws Exception {
+        this.starter = starter;
         this.dataDir = Files.createTempDirectory("vendor-poller-test");
         this.dbUrl = "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0";
         props.put("vendor-poller.demo.enabled", "false");
@@ -98,16 +110,24 @@ public final class PollerHarness implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code step} on each new context after its routes are built and before it starts: where a test advises a
+     * route ({@code AdviceWith}) or looks up a mock endpoint.
+     */
+    public PollerHarness beforeStart(Consumer<CamelContext> step) {
+        beforeStart.add(step);
+        return this;
+    }
+
     public PollerHarness start() throws Exception {
-        main = VendorPoller.create(Path.of("config/application.properties"), new HashMap<>(props));
-        main.start();
+        context = starter.start(new HashMap<>(props), List.copyOf(beforeStart));
         return this;
     }
 
     public void stop() throws Exception {
-        if (main != null) {
-            main.stop();
-            main = null;
+        if (context != null) {
+            context.stop();
+            context = null;
         }
     }
 
@@ -117,7 +137,24 @@ public final class PollerHarness implements AutoCloseable {
     }
 
     public CamelContext context() {
-        return main.getCamelContext();
+        return context;
+    }
+
+    /**
+     * Camel's NotifyBuilder for the next {@code runs} completed runs of the feed's poll route (each run pages until
+     * the vendor has no more): create it before the runs are expected, then {@link #await(NotifyBuilder, Duration)}.
+     */
+    public NotifyBuilder runsOf(String feed, int runs) {
+        // a run's exchange, not the copies its split makes of each record (those complete too, with a split index)
+        return new NotifyBuilder(context).fromRoute("poll-" + feed)
+                .filter(exchange -> exchange.getProperty(ExchangePropertyKey.SPLIT_INDEX) == null)
+                .whenCompleted(runs).create();
+    }
+
+    public static void await(NotifyBuilder notify, Duration timeout) {
+        if (!notify.matches(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("timed out after " + timeout + " waiting for " + notify);
+        }
     }
 
     /** A plain JDBC query against the service's database (H2 serves it to this JVM while the service runs). */

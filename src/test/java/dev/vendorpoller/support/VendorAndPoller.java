@@ -8,9 +8,9 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The set-up most end-to-end tests share: WireMock playing the vendor on loopback, and the real service in-process
- * ({@link PollerHarness}) that the test configures and starts. Both are stopped after each test.
+ * ({@link ServiceTest}) that the test configures and starts. Both are stopped after each test.
  */
-public abstract class VendorAndPoller {
+public abstract class VendorAndPoller extends ServiceTest {
     protected WireMockServer vendor;
     protected PollerHarness poller;
 
@@ -18,7 +18,7 @@ public abstract class VendorAndPoller {
     void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
-        poller = new PollerHarness();
+        poller = newPoller();
     }
 
     @AfterEach

@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.demo.EventbriteDemo;
 import dev.vendorpoller.support.ManualClock;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * Each test is a way a naive changed_since poller loses or duplicates attendees; the assertions are on what the
  * vendor received (query parameters, in order) and on what the database holds.
  */
-class EventbriteAttendeesTest {
+class EventbriteAttendeesTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String PATH = "/events/42/attendees/";
     static final String START = "2026-03-01T00:00:00Z";
@@ -49,14 +50,14 @@ class EventbriteAttendeesTest {
     PollerHarness poller;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
-        poller = new PollerHarness();
+        poller = newPoller();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         poller.close();
         vendor.stop();
     }

@@ -27,6 +27,7 @@ import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,21 +45,21 @@ import org.junit.jupiter.api.Test;
  * registration-api (records under /result/items, nested and renamed fields, its own payment spelling), one test per
  * cursor style, each asserting what the vendor received and what reached the ledger.
  */
-class DeclarativeFeedTest {
+class DeclarativeFeedTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String PATH = "/v1/attendees";
     WireMockServer vendor;
     PollerHarness poller;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void startVendor() throws Exception {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
-        poller = new PollerHarness();
+        poller = newPoller();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopVendorAndService() throws Exception {
         poller.close();
         vendor.stop();
     }
