@@ -6,49 +6,33 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.vendorpoller.app.Service;
 import dev.vendorpoller.delivery.DeadLetters;
-import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Sink and reject endpoints fed through the transactional outbox, with retries, dead letters and replay. */
-class OutboxDeliveryTest extends ServiceTest {
+class OutboxDeliveryTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final ObjectMapper JSON = new ObjectMapper();
-    WireMockServer vendor;
-    PollerHarness poller;
-
     @BeforeEach
-    void startVendor() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
+    void stubVendor() {
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson("{\"data\":["
                 + "{\"id\":\"r1\",\"email\":\"a@x.io\",\"ticket_sku\":\"VIP-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2,\"metadata\":{}},"
                 + "{\"id\":\"r2\",\"email\":\"b@x.io\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"pending\",\"created_at\":1,\"updated_at\":3,\"metadata\":{}},"
                 + "{\"id\":\"r3\",\"email\":\"broken\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":3}"
                 + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
-        poller = newPoller();
-    }
-
-    @AfterEach
-    void stopVendorAndService() throws Exception {
-        poller.close();
-        vendor.stop();
     }
 
     List<LoggedRequest> posts(String path) {

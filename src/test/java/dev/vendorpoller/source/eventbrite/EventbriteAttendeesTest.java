@@ -8,13 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -23,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.demo.EventbriteDemo;
 import dev.vendorpoller.support.ManualClock;
 import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +30,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,26 +37,11 @@ import org.junit.jupiter.api.Test;
  * Each test is a way a naive changed_since poller loses or duplicates attendees; the assertions are on what the
  * vendor received (query parameters, in order) and on what the database holds.
  */
-class EventbriteAttendeesTest extends ServiceTest {
+class EventbriteAttendeesTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String PATH = "/events/42/attendees/";
     static final String START = "2026-03-01T00:00:00Z";
     static final ObjectMapper JSON = new ObjectMapper();
-    WireMockServer vendor;
-    PollerHarness poller;
-
-    @BeforeEach
-    void startVendor() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = newPoller();
-    }
-
-    @AfterEach
-    void stopVendorAndService() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     PollerHarness feed(String... extra) {
         List<String> keys = new ArrayList<>(List.of("type", "eventbrite-attendees", "event-id", "42",

@@ -7,12 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -27,7 +25,7 @@ import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,24 +41,9 @@ import org.junit.jupiter.api.Test;
  * registration-api (records under /result/items, nested and renamed fields, its own payment spelling), one test per
  * cursor style, each asserting what the vendor received and what reached the ledger.
  */
-class DeclarativeFeedTest extends ServiceTest {
+class DeclarativeFeedTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String PATH = "/v1/attendees";
-    WireMockServer vendor;
-    PollerHarness poller;
-
-    @BeforeEach
-    void startVendor() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = newPoller();
-    }
-
-    @AfterEach
-    void stopVendorAndService() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     /** One Gatherly attendee. */
     static String attendee(String uid, String email, String modified) {
