@@ -16,6 +16,8 @@ import dev.vendorpoller.auth.Credentials;
 import dev.vendorpoller.auth.OAuth2Credentials;
 import dev.vendorpoller.auth.OAuth2Settings;
 import dev.vendorpoller.auth.TokenStore;
+import dev.vendorpoller.cluster.ClusterSettings;
+import dev.vendorpoller.cluster.QuartzCluster;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.delivery.DeadLetters;
@@ -56,9 +58,12 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds every bean the routes call, in one place, from validated settings: bad configuration stops the start-up
@@ -66,6 +71,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * that run once the routes are loaded get what they need as one {@link Service}.
  */
 public final class PollerConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(PollerConfiguration.class);
     private static final String DEMO = "vendor-poller.demo.";
 
     @Override
@@ -78,8 +84,15 @@ public final class PollerConfiguration implements CamelConfiguration {
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
         startExtensions(context, config);
 
+        ClusterSettings cluster = ClusterSettings.load(config, storeSettings);
         Database db = new Database(storeSettings);
         context.addService(new Closer(db));
+        if (cluster.clustered()) {
+            QuartzCluster.join(context.getComponent("quartz", QuartzComponent.class), db.dataSource(), cluster,
+                    Math.max(10, feedConfigs.size() + 2));
+            LOG.info("node {} joins the cluster on {}: feeds are scheduled through the database, one node per run",
+                    cluster.nodeId(), storeSettings.dbUrl().replaceAll("[?;].*", ""));
+        }
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Contracts contracts = new Contracts(Clock.systemUTC());

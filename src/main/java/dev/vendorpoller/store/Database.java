@@ -30,12 +30,19 @@ public final class Database implements AutoCloseable {
             this.dataSource = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             // The URL names no secret; the cause's message is from the driver (never the password).
-            throw new ConfigException("vendor-poller.db.url", "cannot be opened: " + rootMessage(e));
+            String cause = rootMessage(e);
+            if (settings.dbUrl().startsWith("jdbc:h2:file:") && cause != null && cause.contains("already in use")) {
+                throw new ConfigException("vendor-poller.db.url", "is an embedded H2 file that another process (a"
+                        + " second node, or a database tool) has open. Embedded H2 is single-node: stop the other"
+                        + " process, or run several nodes on one PostgreSQL database (vendor-poller.db.url ="
+                        + " jdbc:postgresql://…); H2 said: " + cause);
+            }
+            throw new ConfigException("vendor-poller.db.url", "cannot be opened: " + cause);
         }
         // Flyway holds a lock connection while it migrates on another one: give it its own driver connections, so
         // a pool of one (the embedded-H2 default) is enough for the service.
         Flyway.configure().dataSource(hikari.getJdbcUrl(), settings.dbUser(), settings.dbPassword().reveal())
-                .locations("classpath:db/migration").load().migrate();
+                .locations(locations(settings.dbUrl())).load().migrate();
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
@@ -55,6 +62,13 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /** The schema's migrations; on PostgreSQL also Quartz's tables, for several nodes on one database. */
+    static String[] locations(String url) {
+        return url.startsWith("jdbc:postgresql:")
+                ? new String[] {"classpath:db/migration", "classpath:db/cluster/postgresql"}
+                : new String[] {"classpath:db/migration"};
     }
 
     /**

@@ -20,12 +20,13 @@ public record StoreSettings(String dbUrl, String dbUser, Secret dbPassword, int 
                 // Embedded H2 gets one connection: transactions then never interleave, so H2 only stores a page's rows
                 // at that page's own commit, never mid-transaction through another one's (outbox drain) commit. A
                 // SIGKILL in that window once left a half-recovered page (README "Known issues").
-                config.positiveInt("vendor-poller.db.pool-size", url.startsWith("jdbc:h2:") ? 1 : 4, 64),
+                // PostgreSQL: page commits, the outbox drain, and (clustered) Quartz's trigger acquisition share it
+                config.positiveInt("vendor-poller.db.pool-size", url.startsWith("jdbc:h2:") ? 1 : 8, 64),
                 config.duration("vendor-poller.idempotency.retention", Duration.ofDays(90)));
     }
 
     /** Settings for a database at {@code url} with the defaults (tests, benchmarks). */
     public static StoreSettings of(String url, String user) {
-        return new StoreSettings(url, user, new Secret(""), url.startsWith("jdbc:h2:") ? 1 : 4, Duration.ofDays(90));
+        return new StoreSettings(url, user, new Secret(""), url.startsWith("jdbc:h2:") ? 1 : 8, Duration.ofDays(90));
     }
 }

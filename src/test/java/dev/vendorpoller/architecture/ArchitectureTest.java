@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of vendor-poller, stated once and checked on every build. Read bottom-up: config (how settings are
  * read) imports nothing of ours; failure (classified vendor failures) nothing either; then the feed's core settings
- * and cursor; the store; the governor and credentials; the record kinds; vendor accounts; the sources; delivery;
+ * and cursor; the store; the cluster (nodes sharing one database); the governor and credentials; the record kinds; vendor accounts; the sources; delivery;
  * ingest (the one path into the ledger); the poll route's steps; the operator surfaces; and app, which wires it all.
  * The demo vendor (src/demo) may use the service; nothing of the service may use it.
  */
@@ -87,6 +87,7 @@ class ArchitectureTest {
                 .layer("failure").definedBy(ROOT + ".failure..")
                 .layer("feed").definedBy(ROOT + ".feed..")
                 .layer("store").definedBy(ROOT + ".store..")
+                .layer("cluster").definedBy(ROOT + ".cluster..")
                 .layer("ratelimit").definedBy(ROOT + ".ratelimit..")
                 .layer("auth").definedBy(ROOT + ".auth..")
                 .layer("record").definedBy(ROOT + ".record..")
@@ -102,6 +103,7 @@ class ArchitectureTest {
                 .whereLayer("failure").mayNotAccessAnyLayer()
                 .whereLayer("feed").mayOnlyAccessLayers("config")
                 .whereLayer("store").mayOnlyAccessLayers("config", "feed")
+                .whereLayer("cluster").mayOnlyAccessLayers("config", "store")
                 .whereLayer("ratelimit").mayOnlyAccessLayers("config", "failure")
                 .whereLayer("auth").mayOnlyAccessLayers("config", "store")
                 .whereLayer("record").mayOnlyAccessLayers("config", "feed", "store")
@@ -112,15 +114,15 @@ class ArchitectureTest {
                         "source", "delivery")
                 .whereLayer("poll").mayOnlyAccessLayers("config", "failure", "feed", "store", "record", "account",
                         "source", "delivery", "ingest")
-                .whereLayer("ops").mayOnlyAccessLayers("config", "failure", "feed", "store", "ratelimit", "record",
-                        "account", "source", "delivery", "ingest", "poll")
+                .whereLayer("ops").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
+                        "record", "account", "source", "delivery", "ingest", "poll")
                 .whereLayer("app").mayOnlyBeAccessedByLayers("demo")
                 .whereLayer("demo").mayNotBeAccessedByAnyLayer()
                 .check(serviceAndDemo);
     }
 
     private static String[] others(String except) {
-        return Stream.of("failure", "feed", "store", "ratelimit", "auth", "record", "account", "source",
+        return Stream.of("failure", "feed", "store", "cluster", "ratelimit", "auth", "record", "account", "source",
                 "delivery", "ingest", "poll", "ops", "app", "demo", "config").filter(p -> !p.equals(except))
                 .map(p -> ROOT + "." + p + "..").toArray(String[]::new);
     }

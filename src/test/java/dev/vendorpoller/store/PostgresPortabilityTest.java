@@ -18,9 +18,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.LocalPostgres;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.ServiceTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +51,7 @@ class PostgresPortabilityTest extends ServiceTest {
         }
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
-        poller = newPoller().database(SERVER + "?currentSchema=" + schema, "postgres");
+        poller = newPoller().database(SERVER + "?currentSchema=" + schema, "postgres").set("vendor-poller.node-id", "pg-node-1");
     }
 
     @AfterEach
@@ -95,12 +98,20 @@ class PostgresPortabilityTest extends ServiceTest {
         assertThat(poller.count("SELECT COUNT(*) FROM rejected_record")).isEqualTo(1);
         assertThat(poller.query("SELECT cursor_value FROM feed_cursor")).containsExactly(Map.of("cursor_value", "c2"));
         assertThat(poller.count("SELECT COUNT(*) FROM outbox")).isZero();
-        long migrations;
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
-            migrations = files.filter(f -> f.getFileName().toString().matches("V.*__.*\\.sql")).count();
+        long migrations = 0;
+        for (String location : List.of("src/main/resources/db/migration", "src/main/resources/db/cluster/postgresql")) {
+            try (var files = Files.list(Path.of(location))) {
+                migrations += files.filter(f -> f.getFileName().toString().matches("V.*__.*\\.sql")).count();
+            }
         }
         assertThat(poller.query("SELECT COUNT(*) AS n FROM flyway_schema_history WHERE success"))
-                .as("every migration applied").containsExactly(Map.of("n", migrations));
+                .as("every migration applied, Quartz's cluster tables included").containsExactly(Map.of("n", migrations));
+        assertThat(poller.query("SELECT instance_name FROM qrtz_scheduler_state"))
+                .as("the node checked in to the cluster under its node id").containsExactly(Map.of("instance_name", "pg-node-1"));
+        assertThat(poller.query("SELECT trigger_group, trigger_name FROM qrtz_triggers WHERE sched_name = 'vendor-poller'"))
+                .as("the feed's and the prune's triggers are in the database").containsExactlyInAnyOrder(
+                        Map.of("trigger_group", "vendor-poller", "trigger_name", "forms"),
+                        Map.of("trigger_group", "vendor-poller", "trigger_name", "idempotency-prune"));
     }
 
     private int countAt(String cursor) {
