@@ -31,7 +31,8 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             // The URL names no secret; the cause's message is from the driver (never the password).
             String cause = rootMessage(e);
-            if (settings.dbUrl().startsWith("jdbc:h2:file:") && cause != null && cause.contains("already in use")) {
+            if (settings.dbUrl().startsWith("jdbc:h2:file:") && cause != null
+                    && (cause.contains("already in use") || cause.contains("file is locked"))) {
                 throw new ConfigException("vendor-poller.db.url", "is an embedded H2 file that another process (a"
                         + " second node, or a database tool) has open. Embedded H2 is single-node: stop the other"
                         + " process, or run several nodes on one PostgreSQL database (vendor-poller.db.url ="

@@ -28,7 +28,6 @@ final class ServiceProcess {
         this.stderr = stderr;
     }
 
-    /** The fat jar failsafe passes in (system property vendorPoller.jar); built by {@code mvn package}. */
     /** The Camel Main and vendor HTTP client settings of config/application.properties that every test config shares. */
     static final List<String> CAMEL_BASE = List.of(
             "camel.main.name = vendor-poller",
@@ -43,6 +42,7 @@ final class ServiceProcess {
             "camel.component.http.response-timeout = 30000",
             "camel.component.http.so-timeout = 30000");
 
+    /** The fat jar failsafe passes in (system property vendorPoller.jar); built by {@code mvn package}. */
     static Path jar() {
         Path jar = Path.of(System.getProperty("vendorPoller.jar", "target/vendor-poller.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
@@ -51,7 +51,6 @@ final class ServiceProcess {
         return jar;
     }
 
-    /** Failsafe's working directory, the project root, where routes/*.yaml live. */
     /** The demo vendor's jar (system property vendorPollerDemo.jar), built beside the fat jar by {@code mvn package}. */
     static Path demoJar() {
         Path jar = Path.of(System.getProperty("vendorPollerDemo.jar", "target/vendor-poller-demo.jar")).toAbsolutePath();
@@ -61,6 +60,7 @@ final class ServiceProcess {
         return jar;
     }
 
+    /** Failsafe's working directory, the project root, where routes/*.yaml live. */
     static File projectRoot() {
         File root = new File(".").getAbsoluteFile();
         if (!new File(root, "routes").isDirectory()) {

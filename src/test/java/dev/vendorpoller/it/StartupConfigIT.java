@@ -122,6 +122,27 @@ class StartupConfigIT {
         }
     }
 
+    @Test
+    void a_second_node_on_one_embedded_h2_file_fails_at_start_up_saying_h2_is_single_node() throws Exception {
+        Path config = write(config(vendorUrl()));
+        ServiceProcess first = ServiceProcess.start(config, tmp.resolve("first.log"), false, List.of(), Map.of());
+        try {
+            long deadline = System.nanoTime() + FIRST_PAGE.toNanos();
+            while (!first.output().contains("page committed") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            ServiceProcess second = ServiceProcess.start(config, tmp.resolve("second.log"), false, List.of(), Map.of());
+            Integer exit = second.awaitExit(FAIL_FAST);
+            second.ensureDead();
+            assertThat(exit).as("the second node's exit code. Output tail:%n%s", second.tail(20)).isNotNull().isNotZero();
+            assertThat(second.output()).contains("vendor-poller.db.url").contains("single-node")
+                    .contains("PostgreSQL");
+            assertThat(first.isAlive()).as("the first node runs on").isTrue();
+        } finally {
+            first.stop(Duration.ofSeconds(30));
+        }
+    }
+
     // ---- configuration files ------------------------------------------------------------------------------------
 
     @Test
