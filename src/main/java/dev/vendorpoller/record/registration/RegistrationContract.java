@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vendorpoller.record.ContractResult;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FieldError;
-import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
 import dev.vendorpoller.record.Timestamps;
 import java.time.Instant;
@@ -48,8 +47,9 @@ public final class RegistrationContract {
         Instant registeredAt = instant("registered_at", in.createdAt(), errors);
         Instant updatedAt = instant("source_updated_at", in.updatedAt(), errors);
         ObjectNode metadata = metadata(in.metadata(), errors);
-        String key = externalId == null || updatedAt == null ? null
-                : Hashes.sha256Hex(feed, externalId, updatedAt.toString());
+        String key = externalId == null || updatedAt == null ? null : CanonicalRegistration.idempotencyKey(feed, externalId,
+                updatedAt, CanonicalRegistration.digest(email, tier == null ? null : tier.name(),
+                        status == null ? null : status.name(), registeredAt, updatedAt, metadata == null ? null : metadata.toString()));
 
         var registration = new CanonicalRegistration(key, feed, externalId, email, tier, status,
                 registeredAt, updatedAt, metadata);

@@ -86,7 +86,8 @@ class EventbriteAttendeesAdapterTest {
         assertThat(r.paymentStatus()).isEqualTo(PaymentStatus.COMPLETED);
         assertThat(r.registeredAt()).isEqualTo(Instant.parse("2026-02-20T08:30:00Z"));
         assertThat(r.sourceUpdatedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:05Z"));
-        assertThat(r.idempotencyKey()).isEqualTo(Hashes.sha256Hex("eb", "3000000001", "2026-03-01T10:00:05Z"));
+        assertThat(r.idempotencyKey()).as("feed, id, changed and the digest of the content").isEqualTo(Hashes.sha256Hex("eb",
+                "3000000001", "2026-03-01T10:00:05Z", r.contentDigest()));
         assertThat(r.metadata().toString()).isEqualTo("{\"order_id\":\"9001\",\"ticket_class_id\":\"1001\","
                 + "\"ticket_class_name\":\"General Admission\",\"status\":\"Attending\",\"costs\":{\"gross\":{\"currency\":\"USD\",\"value\":5000}}}");
     }
