@@ -28,6 +28,14 @@ public final class RegistrationLedger {
 
     /** The rows new versions of {@code source}'s registrations lead to; the plan's current ones are worth sending on. */
     public LedgerPlan plan(String source, List<CanonicalRegistration> versions) {
+        return plan(source, versions, Instant.MAX);
+    }
+
+    /**
+     * @param latest a ledgered version time beyond it (now + clock-skew) came from a bad clock, before the contract
+     *               rejected such times: any version read now replaces it, so one bad time cannot freeze a row
+     */
+    public LedgerPlan plan(String source, List<CanonicalRegistration> versions, Instant latest) {
         if (versions.isEmpty()) {
             return LedgerPlan.NONE;
         }
@@ -53,7 +61,7 @@ public final class RegistrationLedger {
                         r.paymentStatus().name(), Sql.utc(r.registeredAt()), Sql.utc(r.sourceUpdatedAt()), r.metadata().toString(),
                         r.contentDigest(), n, now, now});
                 current.add(r);
-            } else if (existing.replacedBy(r)) {
+            } else if (existing.replacedBy(r) || existing.versionTime().isAfter(latest)) {
                 updates.add(new Object[] {r.idempotencyKey(), r.email(), r.ticketTier().name(), r.paymentStatus().name(),
                         Sql.utc(r.registeredAt()), Sql.utc(r.sourceUpdatedAt()), r.metadata().toString(), r.contentDigest(), n, now,
                         source, r.externalId()});

@@ -23,6 +23,7 @@ import dev.vendorpoller.source.scan.ScanCursor;
 import dev.vendorpoller.source.scan.ScanState;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -87,7 +88,8 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
                 throw new ConfigException(p + "start", "must be an ISO-8601 instant such as 2026-03-01T00:00:00Z but was '" + raw + "'");
             }
         }).orElse(null);
-        this.scans = new ScanCursor(new EventbriteCursorCodec(start), lookback);
+        this.scans = new ScanCursor(new EventbriteCursorCodec(start), lookback, FeedConfigLoader.clockSkew(config, p),
+                Clock.systemUTC());
         String cancelled = config.string(p + "cancelled-status", PaymentStatus.FAILED.name());
         try {
             this.cancelledStatus = PaymentStatus.valueOf(cancelled.toUpperCase(Locale.ROOT));
@@ -99,7 +101,7 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
     /** No limit parameter: Eventbrite chooses the page size, the feed's page-size is not used. */
     @Override
     public PageRequest request(Cursor cursor) {
-        ScanState state = scans.state(cursor);
+        ScanState state = scans.request(cursor);
         List<String> query = new ArrayList<>(2);
         if (state.since() != null) {
             query.add("changed_since=" + encode(CHANGED_SINCE.format(state.since().truncatedTo(ChronoUnit.SECONDS))));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.Timestamps;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.scan.ScanCursor;
@@ -12,6 +13,7 @@ import dev.vendorpoller.source.scan.ScanState;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -70,13 +72,13 @@ final class ContinuationSinceCursor implements CursorStyle {
     private final ScanCursor scans;
 
     ContinuationSinceCursor(String sinceParam, JsonPointer sinceField, SinceFormat sinceFormat, JsonPointer continuation,
-            String continuationParam, Duration lookback) {
+            String continuationParam, Duration lookback, Duration clockSkew) {
         this.sinceParam = sinceParam;
         this.sinceField = sinceField;
         this.sinceFormat = sinceFormat;
         this.continuation = continuation;
         this.continuationParam = continuationParam;
-        this.scans = new ScanCursor(new Codec(lookback), lookback);
+        this.scans = new ScanCursor(new Codec(lookback), lookback, clockSkew, Clock.systemUTC());
     }
 
     static ContinuationSinceCursor load(FeedKeys keys) {
@@ -86,13 +88,14 @@ final class ContinuationSinceCursor implements CursorStyle {
                 .orElseThrow(() -> new ConfigException(keys.property(SINCE_FORMAT),
                         "must be iso-8601, epoch-seconds or epoch-millis but was '" + format + "'"));
         return new ContinuationSinceCursor(keys.param(SINCE_PARAM, why), keys.pointer(SINCE_FIELD, why), sinceFormat,
-                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), keys.duration(LOOKBACK, DEFAULT_LOOKBACK));
+                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), keys.duration(LOOKBACK, DEFAULT_LOOKBACK),
+                keys.duration(FeedConfigLoader.CLOCK_SKEW, FeedConfigLoader.DEFAULT_CLOCK_SKEW));
     }
 
     /**
      * The cursor text of a {@link ScanState}: {@code hwm=<mark>} between scans, when the next scan asks from
      * mark − lookback; {@code &scan-from=<since>} when a scan is in progress or asks from elsewhere, with
-     * {@code &continuation=<token>} inside it ({@code none} / {@code start}: no mark yet / no since). Inside a scan
+     * {@code &continuation=<token>} and {@code &scan-started=<instant>} inside it ({@code none} / {@code start}: no mark yet / no since). Inside a scan
      * {@code hwm} also counts what the scan read so far.
      */
     static final class Codec implements ScanCursor.Codec {
@@ -116,14 +119,15 @@ final class ContinuationSinceCursor implements CursorStyle {
                 }
                 fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
-            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation").containsAll(fields.keySet())
+            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation", "scan-started").containsAll(fields.keySet())
                     || (fields.containsKey("continuation") && !fields.containsKey("scan-from"))) {
                 throw invalid(text);
             }
             Instant hwm = instant(fields.get("hwm"), "none", text);
             Instant since = fields.containsKey("scan-from") ? instant(fields.get("scan-from"), "start", text)
                     : hwm == null ? null : hwm.minus(lookback);
-            return new ScanState(hwm, since, fields.get("continuation"), null);
+            Instant started = fields.containsKey("scan-started") ? instant(fields.get("scan-started"), "", text) : null;
+            return new ScanState(hwm, since, fields.get("continuation"), null, started);
         }
 
         @Override
@@ -136,6 +140,9 @@ final class ContinuationSinceCursor implements CursorStyle {
             }
             if (state.token() != null) {
                 s.append("&continuation=").append(URLEncoder.encode(state.token(), StandardCharsets.UTF_8));
+            }
+            if (state.started() != null) {
+                s.append("&scan-started=").append(state.started());
             }
             return s.toString();
         }
@@ -159,7 +166,7 @@ final class ContinuationSinceCursor implements CursorStyle {
 
     @Override
     public Query query(Cursor cursor, Query firstPage) {
-        ScanState state = scans.state(cursor);
+        ScanState state = scans.request(cursor);
         Query query = state.since() == null ? firstPage : firstPage.with(sinceParam, sinceFormat.format(state.since()));
         return state.token() == null ? query : query.with(continuationParam, state.token());
     }

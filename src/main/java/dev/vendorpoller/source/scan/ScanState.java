@@ -10,28 +10,35 @@ import java.time.Instant;
  * @param since   the since of the scan in progress, or of the next one when none is (null: ask without a since)
  * @param token   the vendor's continuation token for the next page of the scan in progress; null between scans
  * @param scanMax the newest version time read so far in the scan in progress; null between scans or before any
+ * @param started when the scan in progress sent its first request (the service's clock); null between scans
  */
-public record ScanState(Instant mark, Instant since, String token, Instant scanMax) {
+public record ScanState(Instant mark, Instant since, String token, Instant scanMax, Instant started) {
 
     /** The state of a feed that never scanned: the first scan asks from {@code start} (null: from the beginning). */
     public static ScanState initial(Instant start) {
-        return new ScanState(null, start, null, null);
+        return new ScanState(null, start, null, null, null);
     }
 
-    /** A page of the scan was read and there is more: the scan goes on with the vendor's token. */
-    public ScanState next(String nextToken, Instant pageMax) {
-        return new ScanState(mark, since, nextToken, latest(scanMax, pageMax));
+    /**
+     * A page of the scan was read and there is more: the scan goes on with the vendor's token. What it read counts
+     * towards the mark up to {@code limit} only (a version time from the future must not move the mark past it).
+     */
+    public ScanState next(String nextToken, Instant pageMax, Instant scanStarted, Instant limit) {
+        return new ScanState(mark, since, nextToken, earliest(latest(scanMax, pageMax), limit), started == null ? scanStarted : started);
     }
 
-    /** The last page of the scan was read: the mark takes the scan's newest, the next scan asks from mark - lookback. */
-    public ScanState ended(Instant pageMax, Duration lookback) {
-        Instant newMark = latest(mark, latest(scanMax, pageMax));
-        return new ScanState(newMark, newMark == null ? since : newMark.minus(lookback), null, null);
+    /**
+     * The last page of the scan was read: the mark takes the scan's newest (up to {@code limit}), the next scan asks
+     * from mark - lookback.
+     */
+    public ScanState ended(Instant pageMax, Duration lookback, Instant limit) {
+        Instant newMark = latest(mark, earliest(latest(scanMax, pageMax), limit));
+        return new ScanState(newMark, newMark == null ? since : newMark.minus(lookback), null, null, null);
     }
 
     /** The vendor refused the token: the same scan starts over from its since, without a token. */
     public ScanState withoutToken() {
-        return new ScanState(mark, since, null, scanMax);
+        return new ScanState(mark, since, null, scanMax, started);
     }
 
     public boolean inScan() {
@@ -43,7 +50,21 @@ public record ScanState(Instant mark, Instant since, String token, Instant scanM
         return latest(mark, scanMax);
     }
 
+    /** True when a time this state holds lies after {@code limit}: a cursor from before the future-time guard. */
+    boolean beyond(Instant limit) {
+        return after(mark, limit) || after(since, limit) || after(scanMax, limit);
+    }
+
     public static Instant latest(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
+    /** {@code value}, but no later than {@code limit}; null stays null (nothing read). */
+    static Instant earliest(Instant value, Instant limit) {
+        return value == null || !value.isAfter(limit) ? value : limit;
+    }
+
+    private static boolean after(Instant t, Instant limit) {
+        return t != null && t.isAfter(limit);
     }
 }

@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.support.PollerHarness;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -130,5 +131,48 @@ class ChangeDetectionEdgesTest {
         assertThat(ledgered("a2")).containsEntry("versions_seen", 2);
         assertThat(sent()).as("only a2's refund is sent after the upgrade").hasSize(1);
         assertThat(sent().get(0)).contains("\"external_id\":\"a2\"").contains("\"payment_status\":\"REFUNDED\"");
+    }
+
+    /**
+     * One attendee with changed = 2099 (a vendor's bad clock) among good ones: it is a reject with its own code, and
+     * the next scans still ask from the present, so a later attendee arrives.
+     */
+    @Test
+    void should_reject_a_version_from_the_future_and_keep_asking_from_the_present() throws Exception {
+        serve(page(false, null, attendee("a1", CHANGED), attendee("a2", "2099-01-01T00:00:00Z")),
+                page(false, null, attendee("a2", "2099-01-01T00:00:00Z"), attendee("a3", "2026-03-01T10:00:09Z")));
+        feed().start();
+
+        await("a3 ledgered", WAIT, () -> poller.count("SELECT COUNT(*) FROM ledger_registration WHERE external_id = 'a3'") == 1
+                && scans() >= 3);
+
+        assertThat(poller.query("SELECT errors FROM rejected_record WHERE external_id = 'a2'")).singleElement()
+                .satisfies(r -> assertThat((String) r.get("errors")).contains("future_version_time"));
+        assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration WHERE external_id = 'a2'")).isZero();
+        Instant limit = Instant.now().plus(Duration.ofHours(1));
+        for (var request : vendor.findAll(getRequestedFor(urlPathEqualTo(PATH)))) {
+            var since = request.queryParameter("changed_since");
+            if (since.isPresent()) {
+                assertThat(Instant.parse(since.firstValue())).as("changed_since of every scan").isBefore(limit);
+            }
+        }
+    }
+
+    /** A row ledgered with a future time before the contract rejected them does not freeze the record. */
+    @Test
+    void should_let_a_new_version_replace_a_ledgered_row_frozen_by_a_future_time() throws Exception {
+        serve(page(false, null, attendee("a1", CHANGED)), page(false, null, attendee("a1", CHANGED)));
+        feed().start();
+        await("a1 ledgered", WAIT, () -> sent().size() == 1);
+        poller.stop();
+        poller.update("UPDATE ledger_registration SET source_updated_at = ? WHERE external_id = 'a1'",
+                java.time.OffsetDateTime.parse("2099-01-01T00:00:00Z"));
+        vendor.resetScenarios();
+        serve(page(false, null, refunded("a1", "2026-03-01T10:00:06Z")), page(false, null, refunded("a1", "2026-03-01T10:00:06Z")));
+        poller.start();
+
+        await("the refund replaced the frozen row", WAIT, () -> "REFUNDED".equals(ledgered("a1").get("payment_status")));
+        assertThat(poller.query("SELECT source_updated_at FROM ledger_registration WHERE external_id = 'a1'").get(0)
+                .get("source_updated_at").toString()).contains("2026-03-01");
     }
 }

@@ -25,6 +25,7 @@ import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -163,7 +164,7 @@ class EventbriteAttendeesAdapterTest {
         Cursor afterFirst = Cursor.of(first.nextCursor());
         assertThat(first.hasMore()).isTrue();
         assertThat(adapter.request(afterFirst).query()).isEqualTo("changed_since=2026-03-01T10%3A00%3A00Z&continuation=tok%2F1%2B");
-        assertThat(JSON.readTree(first.nextCursor())).isEqualTo(JSON.readTree("{\"changed_since\":\"2026-03-01T10:00:00Z\","
+        assertThat(withoutScanStarted(first.nextCursor())).isEqualTo(JSON.readTree("{\"changed_since\":\"2026-03-01T10:00:00Z\","
                 + "\"continuation\":\"tok/1+\",\"scan_max\":\"2026-03-01T10:00:07Z\"}"));
 
         Page last = adapter.page(afterFirst, page(false, null, "2026-03-01T10:00:06Z"), Map.of());
@@ -219,6 +220,48 @@ class EventbriteAttendeesAdapterTest {
         assertThatThrownBy(this::adapter).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).property()).isEqualTo(P + key))
                 .hasMessageContaining(P + key);
+    }
+
+    /** A cursor's JSON without scan_started (the service's clock when the scan began). */
+    private static JsonNode withoutScanStarted(String cursor) throws Exception {
+        ObjectNode node = (ObjectNode) JSON.readTree(cursor);
+        assertThat(node.has("scan_started")).as("a scan in progress knows when it started").isTrue();
+        node.remove("scan_started");
+        return node;
+    }
+
+    @Test
+    void should_not_move_the_mark_past_now_plus_the_clock_skew_for_a_version_time_from_the_future() throws Exception {
+        SourceAdapter<RawRegistration> adapter = adapter();
+        Instant before = Instant.now();
+
+        Page page = adapter.page(Cursor.start(), page(false, null, "2026-03-01T10:00:05Z", "2099-01-01T00:00:00Z"), Map.of());
+
+        Instant mark = Instant.parse(JSON.readTree(page.nextCursor()).get("mark").asText());
+        assertThat(mark).isBetween(before, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(adapter.request(Cursor.of(page.nextCursor())).query()).doesNotContain("2098").doesNotContain("2099");
+    }
+
+    @Test
+    void should_scan_again_from_the_start_when_a_stored_cursor_was_blinded_by_a_future_mark() throws Exception {
+        Cursor blinded = Cursor.of("{\"mark\":\"2096-01-01T00:00:00Z\",\"changed_since\":\"2095-12-31T23:55:00Z\"}");
+        assertThat(adapter().request(blinded).query()).as("no start: from the beginning").isEmpty();
+        props.put(P + "start", "2026-03-01T00:00:00Z");
+        assertThat(adapter().request(blinded).query()).isEqualTo("changed_since=2026-03-01T00%3A00%3A00Z");
+    }
+
+    @Test
+    void should_reject_a_version_time_beyond_now_plus_the_clock_skew_with_its_own_code() throws Exception {
+        props.put(P + "clock-skew", "2h"); // the contracts' clock says 2026-11-23T10:00:00Z
+        SourceAdapter<RawRegistration> adapter = adapter();
+        contract = new RegistrationContract(feed.name(), RegistrationSettings.load(new ConfigReader(k -> Optional.ofNullable(
+                props.get(k))), P), contracts, Duration.ofHours(2));
+
+        assertThat(check(adapter, attendee("a1", "2026-11-23T11:59:59Z"))).isInstanceOf(ContractResult.Valid.class);
+        ContractResult ahead = check(adapter, attendee("a1", "2026-11-23T12:00:01Z"));
+        assertThat(ahead).isInstanceOf(ContractResult.Rejected.class);
+        assertThat(((ContractResult.Rejected) ahead).rejection().errors()).extracting(e -> e.field() + ":" + e.code())
+                .containsExactly("source_updated_at:future_version_time");
     }
 
     private static JsonNode page(boolean hasMore, String continuation, String... changed) throws Exception {

@@ -12,6 +12,7 @@ import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -29,6 +30,7 @@ import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.support.PollerHarness;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -282,6 +284,30 @@ class DeclarativeFeedTest {
         assertThatThrownBy(this::adapter).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).property()).isEqualTo(property))
                 .hasMessageContaining("'" + property + "'").hasMessageContaining(problem);
+    }
+
+    SourceAdapter<?> continuationSince() {
+        props.putAll(Map.of(P + "cursor-style", "continuation-since", P + "since-param", "modified_since", P + "since-field",
+                "/modified", P + "continuation", "/result/continuation", P + "continuation-param", "ct"));
+        return adapter();
+    }
+
+    static Instant hwm(String cursor) {
+        return Instant.parse(cursor.split("&")[0].substring("hwm=".length()));
+    }
+
+    @Test
+    void should_not_move_a_continuation_since_mark_past_now_plus_the_clock_skew() throws Exception {
+        SourceAdapter<?> adapter = continuationSince();
+        Instant before = Instant.now();
+        var body = new ObjectMapper().readTree("{\"result\":{\"items\":[{\"uid\":\"g1\",\"modified\":\"2026-01-01T10:00:00Z\"},"
+                + "{\"uid\":\"g2\",\"modified\":\"2099-01-01T00:00:00Z\"}]}}");
+
+        String after = adapter.page(Cursor.start(), body, Map.of()).nextCursor();
+
+        assertThat(hwm(after)).isBetween(before, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(adapter.request(Cursor.of("hwm=2096-01-01T00:00:00Z")).query()).as("a blinded cursor: from the start")
+                .doesNotContain("modified_since");
     }
 
     @Test
