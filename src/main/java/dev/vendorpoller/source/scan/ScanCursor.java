@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * and after a refused token, and writes it back in the source's own encoding ({@link Codec}). The sources differ only
  * in how they ask (parameter names, time format) and read a page (where the records, the times and the token are).
  *
- * <p>No mark moves past the time its scan started plus the clock skew: a version time from the future (a vendor's bad
- * clock, a typo of 2099) would otherwise make every later scan ask from that future and see nothing else. A stored
+ * <p>No mark moves past the time its scan started: a record changed during a long scan on a page already read must be
+ * read by the next scan, and a version time from the future (a vendor's bad clock, a typo of 2099) would otherwise
+ * make every later scan ask from that future and see nothing else. A stored
  * cursor that already holds such a time (written before this guard) starts the feed's scans over from its start.
  */
 public final class ScanCursor {
@@ -87,9 +88,13 @@ public final class ScanCursor {
         return state.started() != null ? state.started() : requested != null ? requested : clock.instant();
     }
 
-    /** The newest a scan that started at {@code started} may move the mark to. */
-    private Instant limit(Instant started) {
-        return started.plus(clockSkew);
+    /**
+     * The newest a scan that started at {@code started} may move the mark to: its start. A record on a page already
+     * read that changes while later pages are read gets a version time after the start, so the next scan, asking from
+     * at most start - lookback, reads it again; a version time from the future cannot move the mark either.
+     */
+    private static Instant limit(Instant started) {
+        return started;
     }
 
     /** The newest readable version time among the page's records (an unreadable one is the contract's to reject). */

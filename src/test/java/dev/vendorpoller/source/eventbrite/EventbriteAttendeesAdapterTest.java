@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -240,6 +241,22 @@ class EventbriteAttendeesAdapterTest {
         Instant mark = Instant.parse(JSON.readTree(page.nextCursor()).get("mark").asText());
         assertThat(mark).isBetween(before, Instant.now().plus(Duration.ofHours(1)));
         assertThat(adapter.request(Cursor.of(page.nextCursor())).query()).doesNotContain("2098").doesNotContain("2099");
+    }
+
+    @Test
+    void should_bound_the_mark_of_a_long_scan_by_the_time_it_started() throws Exception {
+        props.put(P + "lookback", "1s");
+        SourceAdapter<RawRegistration> adapter = adapter();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        adapter.request(Cursor.start());
+        Instant started = Instant.now();
+        Page first = adapter.page(Cursor.start(), page(true, "t1", now.minusSeconds(10).toString()), Map.of());
+        // while page 2 is read, records change: the vendor's times pass the scan's start (one of them may sit on page 1)
+        Page last = adapter.page(Cursor.of(first.nextCursor()), page(false, null, now.plusSeconds(30).toString()), Map.of());
+
+        Instant mark = Instant.parse(JSON.readTree(last.nextCursor()).get("mark").asText());
+        assertThat(mark).as("no later than the scan's start").isBeforeOrEqualTo(started);
+        assertThat(Instant.parse(JSON.readTree(last.nextCursor()).get("changed_since").asText())).isBefore(started);
     }
 
     @Test

@@ -311,6 +311,21 @@ class DeclarativeFeedTest {
     }
 
     @Test
+    void should_bound_the_mark_of_a_long_continuation_since_scan_by_the_time_it_started() throws Exception {
+        props.put(P + "lookback", "1s");
+        SourceAdapter<?> adapter = continuationSince();
+        ObjectMapper json = new ObjectMapper();
+        adapter.request(Cursor.start());
+        Instant started = Instant.now();
+        String inScan = adapter.page(Cursor.start(), json.readTree("{\"result\":{\"continuation\":\"t1\",\"items\":[{\"uid\":"
+                + "\"g1\",\"modified\":\"" + started.minusSeconds(10) + "\"}]}}"), Map.of()).nextCursor();
+        String after = adapter.page(Cursor.of(inScan), json.readTree("{\"result\":{\"items\":[{\"uid\":\"g2\",\"modified\":\""
+                + started.plusSeconds(30) + "\"}]}}"), Map.of()).nextCursor();
+
+        assertThat(hwm(after)).as("no later than the scan's start").isBeforeOrEqualTo(started);
+    }
+
+    @Test
     void should_refuse_an_unknown_cursor_style_naming_the_property() {
         props.put(P + "cursor-style", "cursorless");
         assertRefusedNaming(P + "cursor-style", "unknown cursor style 'cursorless' (known: body-cursor, link-header, page-number,"
