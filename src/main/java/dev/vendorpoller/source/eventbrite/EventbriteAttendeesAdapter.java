@@ -19,6 +19,7 @@ import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.source.SourceAdapter;
+import dev.vendorpoller.source.scan.Lookback;
 import dev.vendorpoller.source.scan.ScanCursor;
 import dev.vendorpoller.source.scan.ScanState;
 import java.net.URLEncoder;
@@ -54,7 +55,8 @@ import java.util.regex.Pattern;
 public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegistration> {
     public static final String TYPE = "eventbrite-attendees";
     /** The feed keys this adapter reads (relative to the feed's prefix); tiers and payment-statuses are the kind's. */
-    public static final List<String> KEYS = List.of("event-id", "lookback", "start", "cancelled-status");
+    public static final List<String> KEYS = List.of("event-id", Lookback.WINDOW, Lookback.OVERLAP, Lookback.EVERY, "start",
+            "cancelled-status");
 
     /** Eventbrite's attendee statuses, on top of the feed's spellings (which win). */
     static final Map<String, PaymentStatus> EVENTBRITE_STATUSES = Map.of(
@@ -80,7 +82,7 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
             throw new ConfigException(p + "event-id", "must be an Eventbrite event id (letters, digits, '-', '_') but was '" + eventId + "'");
         }
         this.url = feed.baseUrl() + "/events/" + eventId + "/attendees/";
-        Duration lookback = config.duration(p + "lookback", Duration.ofMinutes(5));
+        Lookback lookback = Lookback.read((key, fallback) -> config.duration(p + key, fallback), key -> p + key);
         Instant start = config.optional(p + "start").map(raw -> {
             try {
                 return OffsetDateTime.parse(raw).toInstant();

@@ -14,8 +14,9 @@ import java.time.format.DateTimeParseException;
 /**
  * The eventbrite-attendees cursor text of a {@link ScanState}: one JSON object, e.g.
  * {@code {"mark":"2026-03-01T10:00:05Z","changed_since":"2026-03-01T09:55:05Z","continuation":"eyJwYWdlIjo…","scan_max":"…"}}
- * ({@code mark}, {@code changed_since}, {@code continuation}, {@code scan_max}, {@code scan_started}: the state's
- * mark, since, token, scanMax and started; absent fields are null). A bare ISO instant is read too (an operator's
+ * ({@code mark}, {@code changed_since}, {@code continuation}, {@code scan_max}, {@code scan_started},
+ * {@code deep_mark}, {@code deep_at}: the state's mark, since, token, scanMax, started, deepMark and deepAt; absent fields are null, an
+ * absent deep_mark is the mark). A bare ISO instant is read too (an operator's
  * {@code resetCursor("2026-03-01T00:00:00Z")}: scan again from that time).
  */
 final class EventbriteCursorCodec implements ScanCursor.Codec {
@@ -41,7 +42,8 @@ final class EventbriteCursorCodec implements ScanCursor.Codec {
         try {
             JsonNode node = JSON.readTree(text);
             return new ScanState(instant(node, "mark"), instant(node, "changed_since"), textOrNull(node.get("continuation")),
-                    instant(node, "scan_max"), instant(node, "scan_started"));
+                    instant(node, "scan_max"), instant(node, "scan_started"), instant(node, "deep_mark"),
+                    instant(node, "deep_at"));
         } catch (IOException e) {
             throw new IllegalArgumentException("eventbrite-attendees cursor is not valid JSON: " + text);
         }
@@ -57,6 +59,10 @@ final class EventbriteCursorCodec implements ScanCursor.Codec {
         }
         put(node, "scan_max", state.scanMax());
         put(node, "scan_started", state.started());
+        if (state.deepMark() != null && !state.deepMark().equals(state.mark())) {
+            put(node, "deep_mark", state.deepMark());
+        }
+        put(node, "deep_at", state.deepAt());
         return node.toString();
     }
 

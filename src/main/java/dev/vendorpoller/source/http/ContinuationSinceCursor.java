@@ -8,6 +8,7 @@ import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.Timestamps;
 import dev.vendorpoller.source.Page;
+import dev.vendorpoller.source.scan.Lookback;
 import dev.vendorpoller.source.scan.ScanCursor;
 import dev.vendorpoller.source.scan.ScanState;
 import java.net.URLDecoder;
@@ -42,8 +43,6 @@ final class ContinuationSinceCursor implements CursorStyle {
     static final String SINCE_FORMAT = "since-format";
     static final String CONTINUATION = "continuation";
     static final String CONTINUATION_PARAM = "continuation-param";
-    static final String LOOKBACK = "lookback";
-    static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(5);
 
     /** How the since parameter is written. */
     enum SinceFormat {
@@ -72,13 +71,13 @@ final class ContinuationSinceCursor implements CursorStyle {
     private final ScanCursor scans;
 
     ContinuationSinceCursor(String sinceParam, JsonPointer sinceField, SinceFormat sinceFormat, JsonPointer continuation,
-            String continuationParam, Duration lookback, Duration clockSkew) {
+            String continuationParam, Lookback lookback, Duration clockSkew) {
         this.sinceParam = sinceParam;
         this.sinceField = sinceField;
         this.sinceFormat = sinceFormat;
         this.continuation = continuation;
         this.continuationParam = continuationParam;
-        this.scans = new ScanCursor(new Codec(lookback), lookback, clockSkew, Clock.systemUTC());
+        this.scans = new ScanCursor(new Codec(lookback.window()), lookback, clockSkew, Clock.systemUTC());
     }
 
     static ContinuationSinceCursor load(FeedKeys keys) {
@@ -88,14 +87,15 @@ final class ContinuationSinceCursor implements CursorStyle {
                 .orElseThrow(() -> new ConfigException(keys.property(SINCE_FORMAT),
                         "must be iso-8601, epoch-seconds or epoch-millis but was '" + format + "'"));
         return new ContinuationSinceCursor(keys.param(SINCE_PARAM, why), keys.pointer(SINCE_FIELD, why), sinceFormat,
-                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), keys.duration(LOOKBACK, DEFAULT_LOOKBACK),
+                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), Lookback.read(keys::duration, keys::property),
                 keys.duration(FeedConfigLoader.CLOCK_SKEW, FeedConfigLoader.DEFAULT_CLOCK_SKEW));
     }
 
     /**
      * The cursor text of a {@link ScanState}: {@code hwm=<mark>} between scans, when the next scan asks from
      * mark − lookback; {@code &scan-from=<since>} when a scan is in progress or asks from elsewhere, with
-     * {@code &continuation=<token>} and {@code &scan-started=<instant>} inside it ({@code none} / {@code start}: no mark yet / no since). Inside a scan
+     * {@code &continuation=<token>} and {@code &scan-started=<instant>} inside it, {@code &deep-mark=<instant>}
+     * while it differs from the mark and {@code &deep-at=<instant>} (see Lookback) ({@code none} / {@code start}: no mark yet / no since). Inside a scan
      * {@code hwm} also counts what the scan read so far.
      */
     static final class Codec implements ScanCursor.Codec {
@@ -119,7 +119,7 @@ final class ContinuationSinceCursor implements CursorStyle {
                 }
                 fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
-            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation", "scan-started").containsAll(fields.keySet())
+            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation", "scan-started", "deep-mark", "deep-at").containsAll(fields.keySet())
                     || (fields.containsKey("continuation") && !fields.containsKey("scan-from"))) {
                 throw invalid(text);
             }
@@ -127,7 +127,9 @@ final class ContinuationSinceCursor implements CursorStyle {
             Instant since = fields.containsKey("scan-from") ? instant(fields.get("scan-from"), "start", text)
                     : hwm == null ? null : hwm.minus(lookback);
             Instant started = fields.containsKey("scan-started") ? instant(fields.get("scan-started"), "", text) : null;
-            return new ScanState(hwm, since, fields.get("continuation"), null, started);
+            Instant deepMark = fields.containsKey("deep-mark") ? instant(fields.get("deep-mark"), "", text) : null;
+            Instant deepAt = fields.containsKey("deep-at") ? instant(fields.get("deep-at"), "", text) : null;
+            return new ScanState(hwm, since, fields.get("continuation"), null, started, deepMark, deepAt);
         }
 
         @Override
@@ -143,6 +145,12 @@ final class ContinuationSinceCursor implements CursorStyle {
             }
             if (state.started() != null) {
                 s.append("&scan-started=").append(state.started());
+            }
+            if (state.deepMark() != null && !state.deepMark().equals(state.mark())) {
+                s.append("&deep-mark=").append(state.deepMark());
+            }
+            if (state.deepAt() != null) {
+                s.append("&deep-at=").append(state.deepAt());
             }
             return s.toString();
         }

@@ -32,13 +32,13 @@ public final class ScanCursor {
     }
 
     private final Codec codec;
-    private final Duration lookback;
+    private final Lookback lookback;
     private final Duration clockSkew;
     private final Clock clock;
     /** When this feed's latest scan sent its first request (a run is one at a time; its first page reads it). */
     private volatile Instant requestedAt;
 
-    public ScanCursor(Codec codec, Duration lookback, Duration clockSkew, Clock clock) {
+    public ScanCursor(Codec codec, Lookback lookback, Duration clockSkew, Clock clock) {
         this.codec = codec;
         this.lookback = lookback;
         this.clockSkew = clockSkew;

@@ -11,12 +11,15 @@ import java.time.Instant;
  * @param token   the vendor's continuation token for the next page of the scan in progress; null between scans
  * @param scanMax the newest version time read so far in the scan in progress; null between scans or before any
  * @param started when the scan in progress sent its first request (the service's clock); null between scans
+ * @param deepMark the mark when the latest deep scan was scheduled (see {@link Lookback}); null: the mark
+ * @param deepAt   when (the service's clock) the latest deep scan was scheduled; null: none yet, the next is deep
  */
-public record ScanState(Instant mark, Instant since, String token, Instant scanMax, Instant started) {
+public record ScanState(Instant mark, Instant since, String token, Instant scanMax, Instant started, Instant deepMark,
+        Instant deepAt) {
 
     /** The state of a feed that never scanned: the first scan asks from {@code start} (null: from the beginning). */
     public static ScanState initial(Instant start) {
-        return new ScanState(null, start, null, null, null);
+        return new ScanState(null, start, null, null, null, null, null);
     }
 
     /**
@@ -24,21 +27,34 @@ public record ScanState(Instant mark, Instant since, String token, Instant scanM
      * towards the mark up to {@code limit} only (a version time from the future must not move the mark past it).
      */
     public ScanState next(String nextToken, Instant pageMax, Instant scanStarted, Instant limit) {
-        return new ScanState(mark, since, nextToken, earliest(latest(scanMax, pageMax), limit), started == null ? scanStarted : started);
+        return new ScanState(mark, since, nextToken, earliest(latest(scanMax, pageMax), limit), started == null ? scanStarted : started,
+                deepMark, deepAt);
     }
 
     /**
-     * The last page of the scan was read: the mark takes the scan's newest (up to {@code limit}), the next scan asks
-     * from mark - lookback.
+     * The last page of the scan was read: the mark takes the scan's newest (up to {@code limit}, the scan's start), and
+     * the next scan is a fast one (from mark − overlap) or, once {@code every} passed on the service's clock since the
+     * last deep scan was scheduled (so a quiet feed whose mark stands still still gets them, once per {@code every}), a
+     * deep one (from that deep scan's mark − window).
      */
-    public ScanState ended(Instant pageMax, Duration lookback, Instant limit) {
+    public ScanState ended(Instant pageMax, Lookback lookback, Instant limit) {
         Instant newMark = latest(mark, earliest(latest(scanMax, pageMax), limit));
-        return new ScanState(newMark, newMark == null ? since : newMark.minus(lookback), null, null, null);
+        if (newMark == null) {
+            return new ScanState(null, since, null, null, null, null, null);
+        }
+        if (lookback.alwaysDeep()) {
+            return new ScanState(newMark, newMark.minus(lookback.window()), null, null, null, null, null);
+        }
+        Instant deep = deepMark == null ? mark : deepMark;
+        if (deep == null || deepAt == null || !limit.isBefore(deepAt.plus(lookback.every()))) { // limit: this scan's start
+            return new ScanState(newMark, (deep == null ? newMark : deep).minus(lookback.window()), null, null, null, newMark, limit);
+        }
+        return new ScanState(newMark, newMark.minus(lookback.overlap()), null, null, null, deep, deepAt);
     }
 
     /** The vendor refused the token: the same scan starts over from its since, without a token. */
     public ScanState withoutToken() {
-        return new ScanState(mark, since, null, scanMax, started);
+        return new ScanState(mark, since, null, scanMax, started, deepMark, deepAt);
     }
 
     public boolean inScan() {

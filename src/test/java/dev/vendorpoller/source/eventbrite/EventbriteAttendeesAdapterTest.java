@@ -29,7 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,7 @@ class EventbriteAttendeesAdapterTest {
     @Test
     void asks_from_start_then_continues_with_the_token_and_the_same_changed_since() throws Exception {
         props.put(P + "page-size", "7");
+        props.put(P + "lookback-every", "0s"); // every scan from mark - lookback, as before the fast/deep split
         SourceAdapter<RawRegistration> adapter = adapter();
         assertThat(adapter.request(Cursor.start()).url()).isEqualTo("https://www.eventbriteapi.com/v3/events/42/attendees/");
         assertThat(adapter.request(Cursor.start()).query()).as("no start: no changed_since, no limit").isEmpty();
@@ -257,6 +260,26 @@ class EventbriteAttendeesAdapterTest {
         Instant mark = Instant.parse(JSON.readTree(last.nextCursor()).get("mark").asText());
         assertThat(mark).as("no later than the scan's start").isBeforeOrEqualTo(started);
         assertThat(Instant.parse(JSON.readTree(last.nextCursor()).get("changed_since").asText())).isBefore(started);
+    }
+
+    @Test
+    void should_ask_fast_scans_from_the_mark_minus_the_overlap_and_a_deep_one_each_lookback() throws Exception {
+        SourceAdapter<RawRegistration> adapter = adapter(); // defaults: lookback 5m, overlap 1s, lookback-every = lookback
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
+        JsonNode first = JSON.readTree(adapter.page(Cursor.start(), page(false, null, t.toString()), Map.of()).nextCursor());
+        JsonNode second = JSON.readTree(adapter.page(Cursor.of(first.toString()), page(false, null, t.plusSeconds(2).toString()),
+                Map.of()).nextCursor());
+        Cursor deepDue = Cursor.of("{\"mark\":\"" + t.plusSeconds(2) + "\",\"changed_since\":\"" + t.plusSeconds(1)
+                + "\",\"deep_mark\":\"" + t.minusSeconds(400) + "\",\"deep_at\":\"" + t.minusSeconds(400) + "\"}");
+        JsonNode third = JSON.readTree(adapter.page(deepDue, page(false, null), Map.of()).nextCursor());
+
+        assertThat(first.get("changed_since").asText()).as("the first scan's mark - lookback: a deep scan")
+                .isEqualTo(t.minusSeconds(300).toString());
+        assertThat(second.get("changed_since").asText()).as("fast: mark - overlap").isEqualTo(t.plusSeconds(1).toString());
+        assertThat(second.get("deep_mark").asText()).isEqualTo(t.toString());
+        assertThat(third.get("changed_since").asText()).as("5m passed since the last deep scan: from its mark - lookback")
+                .isEqualTo(t.minusSeconds(700).toString());
+        assertThat(third.has("deep_mark")).as("the deep mark is now the mark").isFalse();
     }
 
     @Test

@@ -28,9 +28,11 @@ import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.support.PollerHarness;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -220,7 +222,7 @@ class DeclarativeFeedTest {
                         attendee("g2", "bo.new@example.com", "2026-01-01T10:09:00Z")))));
         vendor.stubFor(attendees().withQueryParam("modified_since", equalTo("2026-01-01T10:07:00Z")).willReturn(okJson(page(""))));
         gatherly("gatherly", "cursor-style", "continuation-since", "since-param", "modified_since", "since-field", "/modified",
-                "continuation", "/result/continuation", "continuation-param", "ct", "lookback", "2m").start();
+                "continuation", "/result/continuation", "continuation-param", "ct", "lookback", "2m", "lookback-every", "0s").start();
 
         await("a scan from the new high-water mark", WAIT, () -> queries().contains("?modified_since=2026-01-01T10%3A07%3A00Z"));
 
@@ -244,7 +246,7 @@ class DeclarativeFeedTest {
                 .willReturn(okJson(page("", attendee("g1", "ada@example.com", "2026-01-01T10:05:00Z"),
                         attendee("g2", "bo@example.com", "2026-01-01T10:01:00Z")))));
         gatherly("gatherly", "cursor-style", "continuation-since", "since-param", "modified_since", "since-field", "/modified",
-                "continuation", "/result/continuation", "continuation-param", "ct").start();
+                "continuation", "/result/continuation", "continuation-param", "ct", "lookback-every", "0s").start();
 
         await("the scan finished", WAIT, () -> "hwm=2026-01-01T10:05:00Z".equals(storedCursor("gatherly")));
 
@@ -323,6 +325,28 @@ class DeclarativeFeedTest {
                 + started.plusSeconds(30) + "\"}]}}"), Map.of()).nextCursor();
 
         assertThat(hwm(after)).as("no later than the scan's start").isBeforeOrEqualTo(started);
+    }
+
+    @Test
+    void should_ask_fast_continuation_since_scans_from_the_mark_minus_the_overlap_and_a_deep_one_each_lookback() throws Exception {
+        props.put(P + "lookback", "2m");
+        SourceAdapter<?> adapter = continuationSince();
+        ObjectMapper json = new ObjectMapper();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
+        String first = adapter.page(Cursor.start(), json.readTree("{\"result\":{\"items\":[{\"uid\":\"g1\",\"modified\":\""
+                + t + "\"}]}}"), Map.of()).nextCursor();
+        String second = adapter.page(Cursor.of(first), json.readTree("{\"result\":{\"items\":[{\"uid\":\"g1\",\"modified\":\""
+                + t.plusSeconds(2) + "\"}]}}"), Map.of()).nextCursor();
+        Cursor deepDue = Cursor.of("hwm=" + t.plusSeconds(2) + "&scan-from=" + t.plusSeconds(1) + "&deep-mark=" + t.minusSeconds(200)
+                + "&deep-at=" + t.minusSeconds(200));
+        String third = adapter.page(deepDue, json.readTree("{\"result\":{\"items\":[]}}"), Map.of()).nextCursor();
+
+        assertThat(adapter.request(Cursor.of(first)).query()).as("the first scan's mark - lookback: a deep scan")
+                .isEqualTo("modified_since=" + URLEncoder.encode(t.minusSeconds(120).toString(), StandardCharsets.UTF_8));
+        assertThat(adapter.request(Cursor.of(second)).query()).as("fast: mark - overlap (1s)")
+                .isEqualTo("modified_since=" + URLEncoder.encode(t.plusSeconds(1).toString(), StandardCharsets.UTF_8));
+        assertThat(adapter.request(Cursor.of(third)).query()).as("2m passed since the last deep scan: from its mark - lookback")
+                .isEqualTo("modified_since=" + URLEncoder.encode(t.minusSeconds(320).toString(), StandardCharsets.UTF_8));
     }
 
     @Test
