@@ -45,11 +45,12 @@ import java.util.regex.Pattern;
  * {@code {"pagination":{"has_more_items":bool,"continuation":"…"},"attendees":[…]}}.
  *
  * <p>{@code changed} has one-second resolution and the vendor's index may show a record a little after its
- * {@code changed} time, so a scan never starts at the newest {@code changed} seen (the mark) but at mark − lookback;
- * what the overlap reads again has the same id and {@code changed}, hence the same idempotency key, and is dropped.
- * The mark only moves when a scan ends. The scan's continuation token is part of the durable cursor ({@link ScanState}, shared with
- * {@code continuation-since} through {@link ScanCursor}),
- * so a restart continues the scan; an expired token (400) restarts the scan from its stored {@code changed_since}.
+ * {@code changed} time, so a scan never starts at the newest {@code changed} seen (the mark): a fast scan starts at
+ * mark − overlap, and once per {@code lookback-every} a deep scan reaches back {@code lookback} (see
+ * {@link dev.vendorpoller.source.scan.Lookback}); what is read again is dropped by the idempotent repository. The mark
+ * only moves when a scan ends, and never past the time the scan started. The scan's continuation token is part of
+ * the durable cursor ({@link ScanState}, shared with {@code continuation-since} through {@link ScanCursor}), so a
+ * restart continues the scan; an expired token (400) restarts the scan from its stored {@code changed_since}.
  * README "Feed type eventbrite-attendees" has the keys and the mapping.
  */
 public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegistration> {

@@ -25,8 +25,9 @@ import java.util.Optional;
 
 /**
  * {@code cursor-style = continuation-since}: incremental scans by modification time. A scan asks for the records
- * changed since the high-water mark (the newest {@code since-field} timestamp seen so far) minus {@code lookback},
- * as {@code since-param}; the vendor pages through the scan with a continuation token ({@code continuation}, a JSON
+ * changed since the high-water mark (the newest {@code since-field} timestamp seen so far, never past the time its
+ * scan started) minus {@code overlap} (a fast scan) or, once per {@code lookback-every}, since the mark of the previous
+ * deep scan minus {@code lookback} (a deep scan; see {@link Lookback}), as {@code since-param}; the vendor pages through the scan with a continuation token ({@code continuation}, a JSON
  * pointer into the body) that is sent back as {@code continuation-param} together with the scan's since. No token:
  * the scan is over, and the next run starts a new one from the new high-water mark.
  *
