@@ -47,7 +47,11 @@ public final class DemoData {
     /** One entry of the change log as the vendor serves it (JSON), written straight into {@code out}. */
     public void appendJson(long position, StringBuilder out) {
         long record = recordAt(position);
-        boolean valid = isValid(record);
+        appendJson(record, position, isValid(record), out);
+    }
+
+    /** The version of {@code record} at {@code position} as the vendor serves it (for a test's expected keys). */
+    public static void appendJson(long record, long position, boolean valid, StringBuilder out) {
         out.append("{\"id\":\"").append(id(record)).append("\",\"email\":\"");
         if (valid) {
             out.append(" Attendee.").append(record).append("@Example.COM ");

@@ -5,6 +5,7 @@ import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,13 @@ public final class FeedConfigLoader {
     public static final String FEEDS = "vendor-poller.feeds";
     /** The keys every feed may set (relative to its prefix); its type, kind and deliveries declare theirs. */
     public static final List<String> KEYS = List.of("type", "base-url", "token", "account", "schedule.interval",
-            "schedule.cron", "page-size", "max-lag");
+            "schedule.cron", "page-size", "max-lag", FeedConfigLoader.CLOCK_SKEW);
+    /**
+     * How far ahead of this service's clock a vendor's version time may be: beyond now + clock-skew it is a reject
+     * (record kinds) and no cursor mark moves past a scan's start + clock-skew (change scans).
+     */
+    public static final String CLOCK_SKEW = "clock-skew";
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofHours(1);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final ConfigReader config;
@@ -68,6 +75,7 @@ public final class FeedConfigLoader {
         }
         // a feed with no account is its own account: its token may instead be set under vendor-poller.account.<feed>.*
         Optional<Secret> token = config.optional(p + "token").map(Secrets::register);
+        clockSkew(config, p); // checked here, at start-up, for every feed; read by its record kind and its source
         return new FeedConfig(
                 name,
                 type,
@@ -77,6 +85,11 @@ public final class FeedConfigLoader {
                 config.positiveInt(p + "page-size", 100, 1000),
                 Optional.ofNullable(config.duration(p + "max-lag", null)),
                 account.orElse(name));
+    }
+
+    /** The feed's {@value #CLOCK_SKEW} [1h]; a bad value names the property. */
+    public static Duration clockSkew(ConfigReader config, String prefix) {
+        return config.duration(prefix + CLOCK_SKEW, DEFAULT_CLOCK_SKEW);
     }
 
     private URI url(String key) {

@@ -5,6 +5,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +27,11 @@ public final class Contracts {
 
     public Contracts(Clock clock) {
         this.clock = clock;
+    }
+
+    /** This service's time now, the one rejects are stamped with. */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** A vendor value as trimmed text; null for missing, JSON null, blank, an object or an array. */

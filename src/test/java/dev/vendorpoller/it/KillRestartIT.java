@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vendorpoller.demo.DemoData;
 import dev.vendorpoller.demo.DemoVendor;
-import dev.vendorpoller.record.Hashes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.record.Contracts;
+import dev.vendorpoller.record.registration.RawRegistration;
+import dev.vendorpoller.record.registration.RegistrationContract;
+import dev.vendorpoller.record.registration.RegistrationSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +49,7 @@ import org.junit.jupiter.api.Test;
  */
 class KillRestartIT {
     private static final String FEED = "kill-feed";
+    private static final String TIERS = "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP,STU-2026:STUDENT,SPK-2026:SPEAKER,EXPO-2026:EXHIBITOR";
     private static final long BACKLOG = 12_000;
     private static final int INVALID_EVERY = 50;
     /** 503s, so page retries happen between the kills too. */
@@ -402,10 +411,23 @@ class KillRestartIT {
         }
     }
 
-    /** The contract's idempotency key of the version at {@code position}: SHA-256 of feed, id, updated_at. */
+    /** The contract's idempotency key of the version at {@code position} (feed, id, updated_at, content digest). */
     private static String key(long record, long position) {
-        return Hashes.sha256Hex(FEED, DemoData.id(record), DemoData.updatedAt(position).toString());
+        StringBuilder json = new StringBuilder();
+        DemoData.appendJson(record, position, true, json);
+        try {
+            JsonNode r = new ObjectMapper().readTree(json.toString());
+            RawRegistration raw = new RawRegistration(r, r.get("id"), r.get("email"), r.get("ticket_sku"), r.get("payment_status"),
+                    r.get("created_at"), r.get("updated_at"), r.get("metadata"));
+            return ((ContractResult.Valid) KEYS.check(raw)).record().idempotencyKey();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
+
+    /** The feed's contract as the service configures it (its tiers), for the expected keys. */
+    private static final RegistrationContract KEYS = new RegistrationContract(FEED, RegistrationSettings.load(
+            new ConfigReader(k -> k.equals("tiers") ? Optional.of(TIERS) : Optional.empty()), ""), Contracts.system());
 
     private static long record(String externalId) {
         return Long.parseLong(externalId.substring("reg-".length()));
@@ -524,7 +546,7 @@ class KillRestartIT {
                 f + "token = " + token,
                 f + "schedule.interval = 200ms",
                 f + "page-size = " + PAGE_SIZE,
-                f + "tiers = GA-2026:GENERAL_ADMISSION,VIP-2026:VIP,STU-2026:STUDENT,SPK-2026:SPEAKER,EXPO-2026:EXHIBITOR",
+                f + "tiers = " + TIERS,
                 f + "sink-uri = " + sink.uri(SINK),
                 f + "reject-uri = " + sink.uri(REJECTS)));
         Path config = dir.resolve("kill-restart.properties");

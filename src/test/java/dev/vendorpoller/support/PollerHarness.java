@@ -180,6 +180,18 @@ public final class PollerHarness implements AutoCloseable {
         }
     }
 
+    /** Runs one write statement on the service's database (to set up a state an older version would have left). */
+    public int update(String sql, Object... args) {
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, ""); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public long count(String sql, Object... args) {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vendorpoller.record.CanonicalRecord;
+import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -38,5 +39,27 @@ public record CanonicalRegistration(
     @JsonIgnore
     public Instant versionTime() {
         return sourceUpdatedAt;
+    }
+
+    /** The digest of this version's content: two reads with the same version time are one version only if equal. */
+    @JsonIgnore
+    public String contentDigest() {
+        return digest(email, ticketTier == null ? null : ticketTier.name(), paymentStatus == null ? null : paymentStatus.name(),
+                registeredAt, sourceUpdatedAt, metadata == null ? null : metadata.toString());
+    }
+
+    /** SHA-256 of a registration's canonical content (everything but its key and source), as the ledger stores it. */
+    public static String digest(String email, String ticketTier, String paymentStatus, Instant registeredAt,
+            Instant sourceUpdatedAt, String metadata) {
+        return Hashes.sha256Hex(email, ticketTier, paymentStatus, String.valueOf(registeredAt), String.valueOf(sourceUpdatedAt),
+                metadata);
+    }
+
+    /**
+     * The identity of a version: feed, record, version time and the digest of its content, so a change within the
+     * vendor's time resolution (two versions in one second) is a new version, and an identical read is the same one.
+     */
+    public static String idempotencyKey(String feed, String externalId, Instant sourceUpdatedAt, String contentDigest) {
+        return Hashes.sha256Hex(feed, externalId, sourceUpdatedAt.toString(), contentDigest);
     }
 }

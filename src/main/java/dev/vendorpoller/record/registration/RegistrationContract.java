@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vendorpoller.record.ContractResult;
+import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FieldError;
-import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.PaymentStatus;
 import dev.vendorpoller.record.Timestamps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +31,18 @@ public final class RegistrationContract {
     private final RegistrationSettings settings;
     private final Contracts contracts;
 
+    private final Duration clockSkew;
+
     public RegistrationContract(String feed, RegistrationSettings settings, Contracts contracts) {
+        this(feed, settings, contracts, FeedConfigLoader.DEFAULT_CLOCK_SKEW);
+    }
+
+    /** @param clockSkew a version time beyond now + clockSkew is rejected ({@code future_version_time}) */
+    public RegistrationContract(String feed, RegistrationSettings settings, Contracts contracts, Duration clockSkew) {
         this.feed = feed;
         this.settings = settings;
         this.contracts = contracts;
+        this.clockSkew = clockSkew;
     }
 
     public ContractResult check(RawRegistration in) {
@@ -47,9 +56,15 @@ public final class RegistrationContract {
         PaymentStatus status = paymentStatus(in.paymentStatus(), errors);
         Instant registeredAt = instant("registered_at", in.createdAt(), errors);
         Instant updatedAt = instant("source_updated_at", in.updatedAt(), errors);
+        Instant latest = contracts.now().plus(clockSkew);
+        if (updatedAt != null && updatedAt.isAfter(latest)) {
+            errors.add(new FieldError("source_updated_at", "future_version_time", "'" + updatedAt + "' is more than "
+                    + clockSkew + " (clock-skew) ahead of this service's clock"));
+        }
         ObjectNode metadata = metadata(in.metadata(), errors);
-        String key = externalId == null || updatedAt == null ? null
-                : Hashes.sha256Hex(feed, externalId, updatedAt.toString());
+        String key = externalId == null || updatedAt == null ? null : CanonicalRegistration.idempotencyKey(feed, externalId,
+                updatedAt, CanonicalRegistration.digest(email, tier == null ? null : tier.name(),
+                        status == null ? null : status.name(), registeredAt, updatedAt, metadata == null ? null : metadata.toString()));
 
         var registration = new CanonicalRegistration(key, feed, externalId, email, tier, status,
                 registeredAt, updatedAt, metadata);

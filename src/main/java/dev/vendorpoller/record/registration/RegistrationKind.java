@@ -2,10 +2,12 @@ package dev.vendorpoller.record.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FeedRecords;
 import dev.vendorpoller.record.KindBinding;
 import dev.vendorpoller.record.RecordKind;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,8 +42,9 @@ public final class RegistrationKind implements RecordKind<RawRegistration> {
 
     @Override
     public FeedRecords bind(String feed, String prefix, ConfigReader config, Function<JsonNode, RawRegistration> mapping) {
-        RegistrationContract contract = new RegistrationContract(feed, RegistrationSettings.load(config, prefix), contracts);
+        Duration clockSkew = FeedConfigLoader.clockSkew(config, prefix);
+        RegistrationContract contract = new RegistrationContract(feed, RegistrationSettings.load(config, prefix), contracts, clockSkew);
         return new KindBinding<>(NAME, feed, contracts, mapping, contract::check, CanonicalRegistration.class,
-                versions -> ledger.plan(feed, versions), Optional.empty());
+                versions -> ledger.plan(feed, versions, contracts.now().plus(clockSkew)), Optional.empty());
     }
 }

@@ -19,8 +19,12 @@ import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.source.SourceAdapter;
+import dev.vendorpoller.source.scan.Lookback;
+import dev.vendorpoller.source.scan.ScanCursor;
+import dev.vendorpoller.source.scan.ScanState;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -41,16 +45,19 @@ import java.util.regex.Pattern;
  * {@code {"pagination":{"has_more_items":bool,"continuation":"…"},"attendees":[…]}}.
  *
  * <p>{@code changed} has one-second resolution and the vendor's index may show a record a little after its
- * {@code changed} time, so a scan never starts at the newest {@code changed} seen (the mark) but at mark − lookback;
- * what the overlap reads again has the same id and {@code changed}, hence the same idempotency key, and is dropped.
- * The mark only moves when a scan ends. The scan's continuation token is part of the durable cursor ({@link ScanState}),
- * so a restart continues the scan; an expired token (400) restarts the scan from its stored {@code changed_since}.
+ * {@code changed} time, so a scan never starts at the newest {@code changed} seen (the mark): a fast scan starts at
+ * mark − overlap, and once per {@code lookback-every} a deep scan reaches back {@code lookback} (see
+ * {@link dev.vendorpoller.source.scan.Lookback}); what is read again is dropped by the idempotent repository. The mark
+ * only moves when a scan ends, and never past the time the scan started. The scan's continuation token is part of
+ * the durable cursor ({@link ScanState}, shared with {@code continuation-since} through {@link ScanCursor}), so a
+ * restart continues the scan; an expired token (400) restarts the scan from its stored {@code changed_since}.
  * README "Feed type eventbrite-attendees" has the keys and the mapping.
  */
 public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegistration> {
     public static final String TYPE = "eventbrite-attendees";
     /** The feed keys this adapter reads (relative to the feed's prefix); tiers and payment-statuses are the kind's. */
-    public static final List<String> KEYS = List.of("event-id", "lookback", "start", "cancelled-status");
+    public static final List<String> KEYS = List.of("event-id", Lookback.WINDOW, Lookback.OVERLAP, Lookback.EVERY, "start",
+            "cancelled-status");
 
     /** Eventbrite's attendee statuses, on top of the feed's spellings (which win). */
     static final Map<String, PaymentStatus> EVENTBRITE_STATUSES = Map.of(
@@ -65,8 +72,7 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
 
     private final RegistrationSettings registrations;
     private final String url;
-    private final Duration lookback;
-    private final Instant start;
+    private final ScanCursor scans;
     private final PaymentStatus cancelledStatus;
 
     public EventbriteAttendeesAdapter(FeedConfig feed, ConfigReader config) {
@@ -77,14 +83,16 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
             throw new ConfigException(p + "event-id", "must be an Eventbrite event id (letters, digits, '-', '_') but was '" + eventId + "'");
         }
         this.url = feed.baseUrl() + "/events/" + eventId + "/attendees/";
-        this.lookback = config.duration(p + "lookback", Duration.ofMinutes(5));
-        this.start = config.optional(p + "start").map(raw -> {
+        Lookback lookback = Lookback.read((key, fallback) -> config.duration(p + key, fallback), key -> p + key);
+        Instant start = config.optional(p + "start").map(raw -> {
             try {
                 return OffsetDateTime.parse(raw).toInstant();
             } catch (DateTimeParseException e) {
                 throw new ConfigException(p + "start", "must be an ISO-8601 instant such as 2026-03-01T00:00:00Z but was '" + raw + "'");
             }
         }).orElse(null);
+        this.scans = new ScanCursor(new EventbriteCursorCodec(start), lookback, FeedConfigLoader.clockSkew(config, p),
+                Clock.systemUTC());
         String cancelled = config.string(p + "cancelled-status", PaymentStatus.FAILED.name());
         try {
             this.cancelledStatus = PaymentStatus.valueOf(cancelled.toUpperCase(Locale.ROOT));
@@ -96,13 +104,13 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
     /** No limit parameter: Eventbrite chooses the page size, the feed's page-size is not used. */
     @Override
     public PageRequest request(Cursor cursor) {
-        ScanState state = ScanState.parse(cursor, start);
+        ScanState state = scans.request(cursor);
         List<String> query = new ArrayList<>(2);
-        if (state.changedSince() != null) {
-            query.add("changed_since=" + encode(CHANGED_SINCE.format(state.changedSince().truncatedTo(ChronoUnit.SECONDS))));
+        if (state.since() != null) {
+            query.add("changed_since=" + encode(CHANGED_SINCE.format(state.since().truncatedTo(ChronoUnit.SECONDS))));
         }
-        if (state.continuation() != null) {
-            query.add("continuation=" + encode(state.continuation()));
+        if (state.token() != null) {
+            query.add("continuation=" + encode(state.token()));
         }
         return new PageRequest(url, String.join("&", query));
     }
@@ -116,32 +124,24 @@ public final class EventbriteAttendeesAdapter implements SourceAdapter<RawRegist
             throw new MalformedPageException("page lacks an 'attendees' array or a boolean 'pagination.has_more_items'", Failures.excerpt(body));
         }
         List<JsonNode> records = new ArrayList<>(attendees.size());
-        Instant pageMax = null;
-        for (JsonNode attendee : attendees) {
-            records.add(attendee);
-            pageMax = ScanState.latest(pageMax, Timestamps.toUtc(attendee.get("changed"))); // unreadable: the contract rejects it
-        }
-        ScanState state = ScanState.parse(cursor, start);
+        attendees.forEach(records::add);
+        Instant pageMax = ScanCursor.newest(records, attendee -> Timestamps.toUtc(attendee.get("changed")));
         if (!hasMore.booleanValue()) {
-            return new Page(records, state.scanEnded(pageMax, lookback).toCursor().value().orElseThrow(), false);
+            return new Page(records, scans.ended(cursor, pageMax), false);
         }
         JsonNode token = pagination.get("continuation");
         String next = token == null || token.isNull() || token.asText().isBlank() ? null : token.asText();
-        if (next == null || next.equals(state.continuation())) {
+        if (next == null || next.equals(scans.state(cursor).token())) {
             // has more, but no way to ask for it: keep the cursor, so the page commit sees the feed stalled and stops the run
             return new Page(records, null, true);
         }
-        return new Page(records, state.next(next, pageMax).toCursor().value().orElseThrow(), true);
+        return new Page(records, scans.next(cursor, pageMax, next), true);
     }
 
     /** A 400 on a request that carried a continuation: the token expired; the scan restarts from its changed_since. */
     @Override
     public Optional<Cursor> recover(Cursor cursor, VendorRequestRejectedException refusal) {
-        ScanState state = ScanState.parse(cursor, start);
-        if (refusal.status() != 400 || !state.inScan()) {
-            return Optional.empty();
-        }
-        return Optional.of(state.withoutToken().toCursor());
+        return refusal.status() == 400 ? scans.withoutToken(cursor) : Optional.empty();
     }
 
     /**

@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
+import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.Timestamps;
 import dev.vendorpoller.source.Page;
+import dev.vendorpoller.source.scan.Lookback;
+import dev.vendorpoller.source.scan.ScanCursor;
+import dev.vendorpoller.source.scan.ScanState;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,8 +25,9 @@ import java.util.Optional;
 
 /**
  * {@code cursor-style = continuation-since}: incremental scans by modification time. A scan asks for the records
- * changed since the high-water mark (the newest {@code since-field} timestamp seen so far) minus {@code lookback},
- * as {@code since-param}; the vendor pages through the scan with a continuation token ({@code continuation}, a JSON
+ * changed since the high-water mark (the newest {@code since-field} timestamp seen so far, never past the time its
+ * scan started) minus {@code overlap} (a fast scan) or, once per {@code lookback-every}, since the mark of the previous
+ * deep scan minus {@code lookback} (a deep scan; see {@link Lookback}), as {@code since-param}; the vendor pages through the scan with a continuation token ({@code continuation}, a JSON
  * pointer into the body) that is sent back as {@code continuation-param} together with the scan's since. No token:
  * the scan is over, and the next run starts a new one from the new high-water mark.
  *
@@ -38,8 +44,6 @@ final class ContinuationSinceCursor implements CursorStyle {
     static final String SINCE_FORMAT = "since-format";
     static final String CONTINUATION = "continuation";
     static final String CONTINUATION_PARAM = "continuation-param";
-    static final String LOOKBACK = "lookback";
-    static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(5);
 
     /** How the since parameter is written. */
     enum SinceFormat {
@@ -65,16 +69,16 @@ final class ContinuationSinceCursor implements CursorStyle {
     private final SinceFormat sinceFormat;
     private final JsonPointer continuation;
     private final String continuationParam;
-    private final Duration lookback;
+    private final ScanCursor scans;
 
     ContinuationSinceCursor(String sinceParam, JsonPointer sinceField, SinceFormat sinceFormat, JsonPointer continuation,
-            String continuationParam, Duration lookback) {
+            String continuationParam, Lookback lookback, Duration clockSkew) {
         this.sinceParam = sinceParam;
         this.sinceField = sinceField;
         this.sinceFormat = sinceFormat;
         this.continuation = continuation;
         this.continuationParam = continuationParam;
-        this.lookback = lookback;
+        this.scans = new ScanCursor(new Codec(lookback.window()), lookback, clockSkew, Clock.systemUTC());
     }
 
     static ContinuationSinceCursor load(FeedKeys keys) {
@@ -84,14 +88,28 @@ final class ContinuationSinceCursor implements CursorStyle {
                 .orElseThrow(() -> new ConfigException(keys.property(SINCE_FORMAT),
                         "must be iso-8601, epoch-seconds or epoch-millis but was '" + format + "'"));
         return new ContinuationSinceCursor(keys.param(SINCE_PARAM, why), keys.pointer(SINCE_FIELD, why), sinceFormat,
-                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), keys.duration(LOOKBACK, DEFAULT_LOOKBACK));
+                keys.pointer(CONTINUATION, why), keys.param(CONTINUATION_PARAM, why), Lookback.read(keys::duration, keys::property),
+                keys.duration(FeedConfigLoader.CLOCK_SKEW, FeedConfigLoader.DEFAULT_CLOCK_SKEW));
     }
 
-    /** The cursor's state: the high-water mark, and the scan in progress if any. */
-    record State(Optional<Instant> hwm, Optional<Scan> scan) {
-        static State of(Cursor cursor) {
+    /**
+     * The cursor text of a {@link ScanState}: {@code hwm=<mark>} between scans, when the next scan asks from
+     * mark − lookback; {@code &scan-from=<since>} when a scan is in progress or asks from elsewhere, with
+     * {@code &continuation=<token>} and {@code &scan-started=<instant>} inside it, {@code &deep-mark=<instant>}
+     * while it differs from the mark and {@code &deep-at=<instant>} (see Lookback) ({@code none} / {@code start}: no mark yet / no since). Inside a scan
+     * {@code hwm} also counts what the scan read so far.
+     */
+    static final class Codec implements ScanCursor.Codec {
+        private final Duration lookback;
+
+        Codec(Duration lookback) {
+            this.lookback = lookback;
+        }
+
+        @Override
+        public ScanState decode(Cursor cursor) {
             if (cursor.value().isEmpty()) {
-                return new State(Optional.empty(), Optional.empty());
+                return ScanState.initial(null);
             }
             String text = cursor.value().get();
             Map<String, String> fields = new LinkedHashMap<>();
@@ -102,32 +120,48 @@ final class ContinuationSinceCursor implements CursorStyle {
                 }
                 fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
-            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation").containsAll(fields.keySet())
+            if (!fields.containsKey("hwm") || !List.of("hwm", "scan-from", "continuation", "scan-started", "deep-mark", "deep-at").containsAll(fields.keySet())
                     || (fields.containsKey("continuation") && !fields.containsKey("scan-from"))) {
                 throw invalid(text);
             }
-            Optional<Instant> hwm = instant(fields.get("hwm"), "none", text);
-            Optional<Scan> scan = fields.containsKey("scan-from")
-                    ? Optional.of(new Scan(instant(fields.get("scan-from"), "start", text), Optional.ofNullable(fields.get("continuation"))))
-                    : Optional.empty();
-            return new State(hwm, scan);
+            Instant hwm = instant(fields.get("hwm"), "none", text);
+            Instant since = fields.containsKey("scan-from") ? instant(fields.get("scan-from"), "start", text)
+                    : hwm == null ? null : hwm.minus(lookback);
+            Instant started = fields.containsKey("scan-started") ? instant(fields.get("scan-started"), "", text) : null;
+            Instant deepMark = fields.containsKey("deep-mark") ? instant(fields.get("deep-mark"), "", text) : null;
+            Instant deepAt = fields.containsKey("deep-at") ? instant(fields.get("deep-at"), "", text) : null;
+            return new ScanState(hwm, since, fields.get("continuation"), null, started, deepMark, deepAt);
         }
 
-        String text() {
-            StringBuilder s = new StringBuilder("hwm=").append(hwm.map(Instant::toString).orElse("none"));
-            scan.ifPresent(scan -> {
-                s.append("&scan-from=").append(scan.from().map(Instant::toString).orElse("start"));
-                scan.continuation().ifPresent(c -> s.append("&continuation=").append(URLEncoder.encode(c, StandardCharsets.UTF_8)));
-            });
+        @Override
+        public String encode(ScanState state) {
+            Instant hwm = state.newest();
+            StringBuilder s = new StringBuilder("hwm=").append(hwm == null ? "none" : hwm.toString());
+            boolean defaultSince = hwm == null ? state.since() == null : hwm.minus(lookback).equals(state.since());
+            if (state.inScan() || state.scanMax() != null || !defaultSince) {
+                s.append("&scan-from=").append(state.since() == null ? "start" : state.since().toString());
+            }
+            if (state.token() != null) {
+                s.append("&continuation=").append(URLEncoder.encode(state.token(), StandardCharsets.UTF_8));
+            }
+            if (state.started() != null) {
+                s.append("&scan-started=").append(state.started());
+            }
+            if (state.deepMark() != null && !state.deepMark().equals(state.mark())) {
+                s.append("&deep-mark=").append(state.deepMark());
+            }
+            if (state.deepAt() != null) {
+                s.append("&deep-at=").append(state.deepAt());
+            }
             return s.toString();
         }
 
-        private static Optional<Instant> instant(String value, String none, String text) {
+        private static Instant instant(String value, String none, String text) {
             if (value.equals(none)) {
-                return Optional.empty();
+                return null;
             }
             try {
-                return Optional.of(Instant.parse(value));
+                return Instant.parse(value);
             } catch (DateTimeParseException e) {
                 throw invalid(text);
             }
@@ -139,31 +173,19 @@ final class ContinuationSinceCursor implements CursorStyle {
         }
     }
 
-    /** A scan in progress: the since it was started with (empty: from the beginning) and the token for its next page. */
-    record Scan(Optional<Instant> from, Optional<String> continuation) {
-    }
-
     @Override
     public Query query(Cursor cursor, Query firstPage) {
-        State state = State.of(cursor);
-        Query query = scanFrom(state).map(from -> firstPage.with(sinceParam, sinceFormat.format(from))).orElse(firstPage);
-        return state.scan().flatMap(Scan::continuation).map(token -> query.with(continuationParam, token)).orElse(query);
+        ScanState state = scans.request(cursor);
+        Query query = state.since() == null ? firstPage : firstPage.with(sinceParam, sinceFormat.format(state.since()));
+        return state.token() == null ? query : query.with(continuationParam, state.token());
     }
 
     @Override
     public Page page(Cursor cursor, List<JsonNode> records, JsonNode body, Map<String, Object> headers) {
-        State state = State.of(cursor);
-        Optional<Instant> hwm = state.hwm();
-        for (JsonNode record : records) {
-            Instant seen = Timestamps.toUtc(record.at(sinceField));
-            if (seen != null && (hwm.isEmpty() || seen.isAfter(hwm.get()))) {
-                hwm = Optional.of(seen);
-            }
-        }
+        Instant pageMax = ScanCursor.newest(records, record -> Timestamps.toUtc(record.at(sinceField)));
         JsonNode token = body.at(continuation);
         boolean more = token.isValueNode() && !token.isNull() && !token.asText().isBlank();
-        State next = new State(hwm, more ? Optional.of(new Scan(scanFrom(state), Optional.of(token.asText()))) : Optional.empty());
-        return new Page(records, next.text(), more);
+        return new Page(records, more ? scans.next(cursor, pageMax, token.asText()) : scans.ended(cursor, pageMax), more);
     }
 
     /** A refused continuation token (expired): the same scan again from its stored start, without the token. */
@@ -172,13 +194,6 @@ final class ContinuationSinceCursor implements CursorStyle {
         if (refusal.status() == 401 || refusal.status() == 403 || refusal.status() < 400 || refusal.status() >= 500) {
             return Optional.empty();
         }
-        State state = State.of(cursor);
-        return state.scan().filter(scan -> scan.continuation().isPresent())
-                .map(scan -> Cursor.of(new State(state.hwm(), Optional.of(new Scan(scan.from(), Optional.empty()))).text()));
-    }
-
-    /** The since of the scan this cursor is in, or of the scan it starts: the high-water mark minus the lookback. */
-    private Optional<Instant> scanFrom(State state) {
-        return state.scan().isPresent() ? state.scan().get().from() : state.hwm().map(hwm -> hwm.minus(lookback));
+        return scans.withoutToken(cursor);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.feed.FeedConfig;
+import dev.vendorpoller.source.scan.Lookback;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +29,7 @@ record HttpJsonSettings(String url, Query firstPage, JsonPointer records, Cursor
             BodyCursor.NEXT_CURSOR, BodyCursor.CURSOR_PARAM, BodyCursor.HAS_MORE,
             PositionCursor.PAGE_PARAM, PositionCursor.PAGE_START, PositionCursor.OFFSET_PARAM, PositionCursor.OFFSET_START,
             ContinuationSinceCursor.SINCE_PARAM, ContinuationSinceCursor.SINCE_FIELD, ContinuationSinceCursor.SINCE_FORMAT,
-            ContinuationSinceCursor.CONTINUATION, ContinuationSinceCursor.CONTINUATION_PARAM, ContinuationSinceCursor.LOOKBACK,
+            ContinuationSinceCursor.CONTINUATION, ContinuationSinceCursor.CONTINUATION_PARAM, Lookback.WINDOW, Lookback.OVERLAP, Lookback.EVERY,
             FieldMapping.ID, FieldMapping.EMAIL, FieldMapping.TICKET_SKU, FieldMapping.PAYMENT_STATUS, FieldMapping.CREATED_AT,
             FieldMapping.UPDATED_AT, FieldMapping.METADATA);
     static final List<String> STYLES = List.of(BodyCursor.STYLE, LinkHeaderCursor.STYLE, PositionCursor.PAGE_NUMBER,

@@ -57,7 +57,8 @@ class RegistrationContractTest {
         assertThat(r.registeredAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
         assertThat(r.sourceUpdatedAt()).isEqualTo(Instant.ofEpochSecond(1772366400));
         assertThat(r.metadata().toString()).isEqualTo("{\"seat\":\"A1\",\"n\":[1,2]}");
-        assertThat(r.idempotencyKey()).isEqualTo(Hashes.sha256Hex("forms", "r-1", Instant.ofEpochSecond(1772366400).toString()))
+        assertThat(r.idempotencyKey()).isEqualTo(Hashes.sha256Hex("forms", "r-1", Instant.ofEpochSecond(1772366400).toString(),
+                Hashes.sha256Hex(r.email(), "VIP", "COMPLETED", "2026-03-01T10:00:00Z", "2026-03-01T12:00:00Z", "{\"seat\":\"A1\",\"n\":[1,2]}")))
                 .matches("[0-9a-f]{64}");
     }
 

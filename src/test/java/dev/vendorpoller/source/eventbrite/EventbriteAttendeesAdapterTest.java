@@ -25,9 +25,13 @@ import dev.vendorpoller.source.Page;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -86,7 +90,8 @@ class EventbriteAttendeesAdapterTest {
         assertThat(r.paymentStatus()).isEqualTo(PaymentStatus.COMPLETED);
         assertThat(r.registeredAt()).isEqualTo(Instant.parse("2026-02-20T08:30:00Z"));
         assertThat(r.sourceUpdatedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:05Z"));
-        assertThat(r.idempotencyKey()).isEqualTo(Hashes.sha256Hex("eb", "3000000001", "2026-03-01T10:00:05Z"));
+        assertThat(r.idempotencyKey()).as("feed, id, changed and the digest of the content").isEqualTo(Hashes.sha256Hex("eb",
+                "3000000001", "2026-03-01T10:00:05Z", r.contentDigest()));
         assertThat(r.metadata().toString()).isEqualTo("{\"order_id\":\"9001\",\"ticket_class_id\":\"1001\","
                 + "\"ticket_class_name\":\"General Admission\",\"status\":\"Attending\",\"costs\":{\"gross\":{\"currency\":\"USD\",\"value\":5000}}}");
     }
@@ -150,6 +155,7 @@ class EventbriteAttendeesAdapterTest {
     @Test
     void asks_from_start_then_continues_with_the_token_and_the_same_changed_since() throws Exception {
         props.put(P + "page-size", "7");
+        props.put(P + "lookback-every", "0s"); // every scan from mark - lookback, as before the fast/deep split
         SourceAdapter<RawRegistration> adapter = adapter();
         assertThat(adapter.request(Cursor.start()).url()).isEqualTo("https://www.eventbriteapi.com/v3/events/42/attendees/");
         assertThat(adapter.request(Cursor.start()).query()).as("no start: no changed_since, no limit").isEmpty();
@@ -162,7 +168,7 @@ class EventbriteAttendeesAdapterTest {
         Cursor afterFirst = Cursor.of(first.nextCursor());
         assertThat(first.hasMore()).isTrue();
         assertThat(adapter.request(afterFirst).query()).isEqualTo("changed_since=2026-03-01T10%3A00%3A00Z&continuation=tok%2F1%2B");
-        assertThat(JSON.readTree(first.nextCursor())).isEqualTo(JSON.readTree("{\"changed_since\":\"2026-03-01T10:00:00Z\","
+        assertThat(withoutScanStarted(first.nextCursor())).isEqualTo(JSON.readTree("{\"changed_since\":\"2026-03-01T10:00:00Z\","
                 + "\"continuation\":\"tok/1+\",\"scan_max\":\"2026-03-01T10:00:07Z\"}"));
 
         Page last = adapter.page(afterFirst, page(false, null, "2026-03-01T10:00:06Z"), Map.of());
@@ -218,6 +224,84 @@ class EventbriteAttendeesAdapterTest {
         assertThatThrownBy(this::adapter).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).property()).isEqualTo(P + key))
                 .hasMessageContaining(P + key);
+    }
+
+    /** A cursor's JSON without scan_started (the service's clock when the scan began). */
+    private static JsonNode withoutScanStarted(String cursor) throws Exception {
+        ObjectNode node = (ObjectNode) JSON.readTree(cursor);
+        assertThat(node.has("scan_started")).as("a scan in progress knows when it started").isTrue();
+        node.remove("scan_started");
+        return node;
+    }
+
+    @Test
+    void should_not_move_the_mark_past_now_plus_the_clock_skew_for_a_version_time_from_the_future() throws Exception {
+        SourceAdapter<RawRegistration> adapter = adapter();
+        Instant before = Instant.now();
+
+        Page page = adapter.page(Cursor.start(), page(false, null, "2026-03-01T10:00:05Z", "2099-01-01T00:00:00Z"), Map.of());
+
+        Instant mark = Instant.parse(JSON.readTree(page.nextCursor()).get("mark").asText());
+        assertThat(mark).isBetween(before, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(adapter.request(Cursor.of(page.nextCursor())).query()).doesNotContain("2098").doesNotContain("2099");
+    }
+
+    @Test
+    void should_bound_the_mark_of_a_long_scan_by_the_time_it_started() throws Exception {
+        props.put(P + "lookback", "1s");
+        SourceAdapter<RawRegistration> adapter = adapter();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        adapter.request(Cursor.start());
+        Instant started = Instant.now();
+        Page first = adapter.page(Cursor.start(), page(true, "t1", now.minusSeconds(10).toString()), Map.of());
+        // while page 2 is read, records change: the vendor's times pass the scan's start (one of them may sit on page 1)
+        Page last = adapter.page(Cursor.of(first.nextCursor()), page(false, null, now.plusSeconds(30).toString()), Map.of());
+
+        Instant mark = Instant.parse(JSON.readTree(last.nextCursor()).get("mark").asText());
+        assertThat(mark).as("no later than the scan's start").isBeforeOrEqualTo(started);
+        assertThat(Instant.parse(JSON.readTree(last.nextCursor()).get("changed_since").asText())).isBefore(started);
+    }
+
+    @Test
+    void should_ask_fast_scans_from_the_mark_minus_the_overlap_and_a_deep_one_each_lookback() throws Exception {
+        SourceAdapter<RawRegistration> adapter = adapter(); // defaults: lookback 5m, overlap 1s, lookback-every = lookback
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
+        JsonNode first = JSON.readTree(adapter.page(Cursor.start(), page(false, null, t.toString()), Map.of()).nextCursor());
+        JsonNode second = JSON.readTree(adapter.page(Cursor.of(first.toString()), page(false, null, t.plusSeconds(2).toString()),
+                Map.of()).nextCursor());
+        Cursor deepDue = Cursor.of("{\"mark\":\"" + t.plusSeconds(2) + "\",\"changed_since\":\"" + t.plusSeconds(1)
+                + "\",\"deep_mark\":\"" + t.minusSeconds(400) + "\",\"deep_at\":\"" + t.minusSeconds(400) + "\"}");
+        JsonNode third = JSON.readTree(adapter.page(deepDue, page(false, null), Map.of()).nextCursor());
+
+        assertThat(first.get("changed_since").asText()).as("the first scan's mark - lookback: a deep scan")
+                .isEqualTo(t.minusSeconds(300).toString());
+        assertThat(second.get("changed_since").asText()).as("fast: mark - overlap").isEqualTo(t.plusSeconds(1).toString());
+        assertThat(second.get("deep_mark").asText()).isEqualTo(t.toString());
+        assertThat(third.get("changed_since").asText()).as("5m passed since the last deep scan: from its mark - lookback")
+                .isEqualTo(t.minusSeconds(700).toString());
+        assertThat(third.has("deep_mark")).as("the deep mark is now the mark").isFalse();
+    }
+
+    @Test
+    void should_scan_again_from_the_start_when_a_stored_cursor_was_blinded_by_a_future_mark() throws Exception {
+        Cursor blinded = Cursor.of("{\"mark\":\"2096-01-01T00:00:00Z\",\"changed_since\":\"2095-12-31T23:55:00Z\"}");
+        assertThat(adapter().request(blinded).query()).as("no start: from the beginning").isEmpty();
+        props.put(P + "start", "2026-03-01T00:00:00Z");
+        assertThat(adapter().request(blinded).query()).isEqualTo("changed_since=2026-03-01T00%3A00%3A00Z");
+    }
+
+    @Test
+    void should_reject_a_version_time_beyond_now_plus_the_clock_skew_with_its_own_code() throws Exception {
+        props.put(P + "clock-skew", "2h"); // the contracts' clock says 2026-11-23T10:00:00Z
+        SourceAdapter<RawRegistration> adapter = adapter();
+        contract = new RegistrationContract(feed.name(), RegistrationSettings.load(new ConfigReader(k -> Optional.ofNullable(
+                props.get(k))), P), contracts, Duration.ofHours(2));
+
+        assertThat(check(adapter, attendee("a1", "2026-11-23T11:59:59Z"))).isInstanceOf(ContractResult.Valid.class);
+        ContractResult ahead = check(adapter, attendee("a1", "2026-11-23T12:00:01Z"));
+        assertThat(ahead).isInstanceOf(ContractResult.Rejected.class);
+        assertThat(((ContractResult.Rejected) ahead).rejection().errors()).extracting(e -> e.field() + ":" + e.code())
+                .containsExactly("source_updated_at:future_version_time");
     }
 
     private static JsonNode page(boolean hasMore, String continuation, String... changed) throws Exception {

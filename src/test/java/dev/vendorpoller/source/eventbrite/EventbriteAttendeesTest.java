@@ -44,8 +44,9 @@ class EventbriteAttendeesTest extends VendorAndPoller {
     static final ObjectMapper JSON = new ObjectMapper();
 
     PollerHarness feed(String... extra) {
+        // lookback-every 0s: every scan from mark - lookback (these scenarios predate the fast/deep split of the lookback)
         List<String> keys = new ArrayList<>(List.of("type", "eventbrite-attendees", "event-id", "42",
-                "tiers", "1001:GENERAL_ADMISSION,VIP:VIP"));
+                "tiers", "1001:GENERAL_ADMISSION,VIP:VIP", "lookback-every", "0s"));
         keys.addAll(Arrays.asList(extra));
         return poller.feed("eb", vendor.baseUrl(), keys.toArray(String[]::new));
     }

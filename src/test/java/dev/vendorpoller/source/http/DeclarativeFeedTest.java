@@ -11,6 +11,7 @@ import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -26,8 +27,11 @@ import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -200,7 +204,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
                         attendee("g2", "bo.new@example.com", "2026-01-01T10:09:00Z")))));
         vendor.stubFor(attendees().withQueryParam("modified_since", equalTo("2026-01-01T10:07:00Z")).willReturn(okJson(page(""))));
         gatherly("gatherly", "cursor-style", "continuation-since", "since-param", "modified_since", "since-field", "/modified",
-                "continuation", "/result/continuation", "continuation-param", "ct", "lookback", "2m").start();
+                "continuation", "/result/continuation", "continuation-param", "ct", "lookback", "2m", "lookback-every", "0s").start();
 
         await("a scan from the new high-water mark", WAIT, () -> queries().contains("?modified_since=2026-01-01T10%3A07%3A00Z"));
 
@@ -224,7 +228,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
                 .willReturn(okJson(page("", attendee("g1", "ada@example.com", "2026-01-01T10:05:00Z"),
                         attendee("g2", "bo@example.com", "2026-01-01T10:01:00Z")))));
         gatherly("gatherly", "cursor-style", "continuation-since", "since-param", "modified_since", "since-field", "/modified",
-                "continuation", "/result/continuation", "continuation-param", "ct").start();
+                "continuation", "/result/continuation", "continuation-param", "ct", "lookback-every", "0s").start();
 
         await("the scan finished", WAIT, () -> "hwm=2026-01-01T10:05:00Z".equals(storedCursor("gatherly")));
 
@@ -264,6 +268,67 @@ class DeclarativeFeedTest extends VendorAndPoller {
         assertThatThrownBy(this::adapter).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).property()).isEqualTo(property))
                 .hasMessageContaining("'" + property + "'").hasMessageContaining(problem);
+    }
+
+    SourceAdapter<?> continuationSince() {
+        props.putAll(Map.of(P + "cursor-style", "continuation-since", P + "since-param", "modified_since", P + "since-field",
+                "/modified", P + "continuation", "/result/continuation", P + "continuation-param", "ct"));
+        return adapter();
+    }
+
+    static Instant hwm(String cursor) {
+        return Instant.parse(cursor.split("&")[0].substring("hwm=".length()));
+    }
+
+    @Test
+    void should_not_move_a_continuation_since_mark_past_now_plus_the_clock_skew() throws Exception {
+        SourceAdapter<?> adapter = continuationSince();
+        Instant before = Instant.now();
+        var body = new ObjectMapper().readTree("{\"result\":{\"items\":[{\"uid\":\"g1\",\"modified\":\"2026-01-01T10:00:00Z\"},"
+                + "{\"uid\":\"g2\",\"modified\":\"2099-01-01T00:00:00Z\"}]}}");
+
+        String after = adapter.page(Cursor.start(), body, Map.of()).nextCursor();
+
+        assertThat(hwm(after)).isBetween(before, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(adapter.request(Cursor.of("hwm=2096-01-01T00:00:00Z")).query()).as("a blinded cursor: from the start")
+                .doesNotContain("modified_since");
+    }
+
+    @Test
+    void should_bound_the_mark_of_a_long_continuation_since_scan_by_the_time_it_started() throws Exception {
+        props.put(P + "lookback", "1s");
+        SourceAdapter<?> adapter = continuationSince();
+        ObjectMapper json = new ObjectMapper();
+        adapter.request(Cursor.start());
+        Instant started = Instant.now();
+        String inScan = adapter.page(Cursor.start(), json.readTree("{\"result\":{\"continuation\":\"t1\",\"items\":[{\"uid\":"
+                + "\"g1\",\"modified\":\"" + started.minusSeconds(10) + "\"}]}}"), Map.of()).nextCursor();
+        String after = adapter.page(Cursor.of(inScan), json.readTree("{\"result\":{\"items\":[{\"uid\":\"g2\",\"modified\":\""
+                + started.plusSeconds(30) + "\"}]}}"), Map.of()).nextCursor();
+
+        assertThat(hwm(after)).as("no later than the scan's start").isBeforeOrEqualTo(started);
+    }
+
+    @Test
+    void should_ask_fast_continuation_since_scans_from_the_mark_minus_the_overlap_and_a_deep_one_each_lookback() throws Exception {
+        props.put(P + "lookback", "2m");
+        SourceAdapter<?> adapter = continuationSince();
+        ObjectMapper json = new ObjectMapper();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
+        String first = adapter.page(Cursor.start(), json.readTree("{\"result\":{\"items\":[{\"uid\":\"g1\",\"modified\":\""
+                + t + "\"}]}}"), Map.of()).nextCursor();
+        String second = adapter.page(Cursor.of(first), json.readTree("{\"result\":{\"items\":[{\"uid\":\"g1\",\"modified\":\""
+                + t.plusSeconds(2) + "\"}]}}"), Map.of()).nextCursor();
+        Cursor deepDue = Cursor.of("hwm=" + t.plusSeconds(2) + "&scan-from=" + t.plusSeconds(1) + "&deep-mark=" + t.minusSeconds(200)
+                + "&deep-at=" + t.minusSeconds(200));
+        String third = adapter.page(deepDue, json.readTree("{\"result\":{\"items\":[]}}"), Map.of()).nextCursor();
+
+        assertThat(adapter.request(Cursor.of(first)).query()).as("the first scan's mark - lookback: a deep scan")
+                .isEqualTo("modified_since=" + URLEncoder.encode(t.minusSeconds(120).toString(), StandardCharsets.UTF_8));
+        assertThat(adapter.request(Cursor.of(second)).query()).as("fast: mark - overlap (1s)")
+                .isEqualTo("modified_since=" + URLEncoder.encode(t.plusSeconds(1).toString(), StandardCharsets.UTF_8));
+        assertThat(adapter.request(Cursor.of(third)).query()).as("2m passed since the last deep scan: from its mark - lookback")
+                .isEqualTo("modified_since=" + URLEncoder.encode(t.minusSeconds(320).toString(), StandardCharsets.UTF_8));
     }
 
     @Test
