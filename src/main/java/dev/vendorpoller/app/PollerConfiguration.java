@@ -30,6 +30,7 @@ import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.ops.Operations;
 import dev.vendorpoller.poll.PollRun;
+import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
@@ -119,7 +120,8 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
                 config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
-        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json));
+        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
+                PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
         registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));

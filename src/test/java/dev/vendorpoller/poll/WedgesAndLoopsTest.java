@@ -1,5 +1,6 @@
 package dev.vendorpoller.poll;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -11,11 +12,19 @@ import static dev.vendorpoller.support.VendorPages.page;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +33,50 @@ import org.junit.jupiter.api.Test;
  */
 class WedgesAndLoopsTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String GATHERLY = "/v1/attendees";
+    int port;
+
+    @BeforeEach
+    void management() throws Exception {
+        port = PollerHarness.freeLoopbackPort();
+        poller.set("camel.management.enabled", "true").set("camel.management.port", String.valueOf(port));
+    }
+
+    String observe(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The feed's readiness check as /observe/health shows it. */
+    JsonNode readiness(String feed) throws Exception {
+        for (JsonNode check : new ObjectMapper().readTree(observe("/observe/health")).get("checks")) {
+            if (check.get("name").asText().equals("feed-" + feed)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no readiness check for feed " + feed);
+    }
+
+    /** A continuation-since feed in an http-json shape: records under /items, the token at /continuation, sent as ct. */
+    PollerHarness continuationFeed(String feed, String... extra) {
+        List<String> keys = new java.util.ArrayList<>(List.of("type", "http-json", "path", GATHERLY, "records", "/items",
+                "field.id", "/id", "field.email", "/email", "field.ticket-sku", "/ticket_sku",
+                "field.payment-status", "/payment_status", "field.created-at", "/created_at", "field.updated-at", "/updated_at",
+                "cursor-style", "continuation-since", "since-param", "since", "since-field", "/updated_at",
+                "continuation", "/continuation", "continuation-param", "ct"));
+        keys.addAll(List.of(extra));
+        return poller.feed(feed, vendor.baseUrl(), keys.toArray(String[]::new));
+    }
+
+    static String continuationPage(String token, String... records) {
+        return "{\"items\":[" + String.join(",", records) + "],\"continuation\":" + (token == null ? "null" : "\"" + token + "\"") + "}";
+    }
+
+    int gatherlyRequests(String ct) {
+        return vendor.findAll(getRequestedFor(urlPathEqualTo(GATHERLY)).withQueryParam("ct",
+                ct == null ? absent() : equalTo(ct))).size();
+    }
 
     MappingBuilder pageAt(String cursor) {
         var m = get(urlPathEqualTo("/registrations")).withQueryParam("limit", equalTo("2"));
@@ -52,5 +105,31 @@ class WedgesAndLoopsTest extends VendorAndPoller {
         assertThat(storedCursor("forms")).isEqualTo(longCursor);
         assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration")).isEqualTo(2);
         assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).isZero();
+    }
+
+    @Test
+    void should_dead_letter_and_turn_down_a_feed_whose_vendor_refuses_every_continuation_token() throws Exception {
+        vendor.stubFor(get(urlPathEqualTo(GATHERLY)).withQueryParam("ct", absent()).willReturn(okJson(
+                continuationPage("t1", rec("g1", "a@x.io", "2026-01-01T00:00:01Z")))));
+        vendor.stubFor(get(urlPathEqualTo(GATHERLY)).withQueryParam("ct", equalTo("t1"))
+                .willReturn(aResponse().withStatus(400).withBody("{\"error\":\"invalid continuation\"}")));
+        // one run only (the first fires at start): its loop must end by itself
+        continuationFeed("gatherly", "schedule.interval", "1h").set("vendor-poller.poll.max-cursor-recoveries", "3").start();
+
+        await("the run dead-lettered the refusal", WAIT, () -> poller.count("SELECT COUNT(*) FROM dead_letter") == 1);
+        Thread.sleep(500);
+
+        assertThat(gatherlyRequests("t1")).as("3 refusals recovered, the 4th dead-lettered, then the run ended").isEqualTo(4);
+        assertThat(gatherlyRequests(null)).isEqualTo(4);
+        Map<String, Object> dead = poller.query("SELECT kind, error_message, http_status FROM dead_letter").get(0);
+        assertThat(dead.get("kind")).isEqualTo("PAGE");
+        assertThat(dead.get("http_status")).isEqualTo(400);
+        assertThat((String) dead.get("error_message")).contains("recovery loop")
+                .contains("after 3 recoveries in this run");
+        JsonNode ready = readiness("gatherly");
+        assertThat(ready.get("status").asText()).isEqualTo("DOWN");
+        assertThat(ready.toString()).contains("recovery loop");
+        assertThat(observe("/observe/metrics")).contains("vendor_poller_cursor_recoveries_total{feed=\"gatherly\"} 3.0")
+                .contains("vendor_poller_wedged{feed=\"gatherly\"} 1.0");
     }
 }
