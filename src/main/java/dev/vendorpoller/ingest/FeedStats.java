@@ -18,7 +18,9 @@ public final class FeedStats {
     private volatile Instant lastFailure;
     private volatile RequestObserver observer = (status, nanos) -> { };
     final AtomicLong cursorRecoveries = new AtomicLong();
-    /** Why the feed cannot get on by itself (a recovery loop), or null. */
+    final AtomicLong stalledRuns = new AtomicLong();
+    private final AtomicLong stalledInARow = new AtomicLong();
+    /** Why the feed cannot get on by itself (a recovery loop, runs stalled in a row), or null. */
     private volatile String wedged;
 
     /** Sees every vendor request of the feed: its HTTP status (0: no response) and how long it took. */
@@ -58,8 +60,25 @@ public final class FeedStats {
         wedged = reason;
     }
 
+    /**
+     * A run ended because the vendor said has_more but gave no new cursor; after {@code maxInARow} such runs in a row
+     * the feed is wedged with {@code reason}.
+     */
+    public void runStalled(int maxInARow, String reason) {
+        stalledRuns.incrementAndGet();
+        if (stalledInARow.incrementAndGet() >= maxInARow) {
+            wedged = reason;
+        }
+    }
+
+    /** Runs that ended stalled, since start. */
+    public long stalledRuns() {
+        return stalledRuns.get();
+    }
+
     /** A run read to the end of the data: whatever wedged the feed is over. */
     public void reachedEnd() {
+        stalledInARow.set(0);
         wedged = null;
     }
 

@@ -34,6 +34,9 @@ public final class FeedMetrics {
         FunctionCounter.builder("vendor_poller_cursor_recoveries", feed, f -> f.stats().cursorRecoveries())
                 .description("Refused cursors recovered (the run restarted from the source's safe point)").tag("feed", name)
                 .register(registry);
+        FunctionCounter.builder("vendor_poller_stalled_runs", feed, f -> f.stats().stalledRuns())
+                .description("Runs that ended because the vendor said has_more with no new cursor").tag("feed", name)
+                .register(registry);
         gauge(registry, feed, "vendor_poller_wedged", "1 while the feed is wedged (see readiness for the reason), else 0",
                 f -> f.stats().wedged().isPresent() ? 1 : 0);
         gauge(registry, feed, "vendor_poller_lag_seconds", "Now minus the newest source_updated_at in the ledger",

@@ -172,6 +172,9 @@ public final class PollSteps {
         feed.stats().pageCommitted(applied, Instant.now());
         if (stalled) {
             LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
+            feed.stats().runStalled(settings.maxStalledRuns(), "stalled: the vendor said has_more but gave no new cursor"
+                    + " after " + before + " in " + settings.maxStalledRuns() + " or more runs in a row ("
+                    + PollSettings.PREFIX + "max-stalled-runs)");
         } else if (!page.hasMore()) {
             feed.stats().reachedEnd();
         }

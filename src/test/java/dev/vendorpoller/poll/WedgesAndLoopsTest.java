@@ -132,4 +132,35 @@ class WedgesAndLoopsTest extends VendorAndPoller {
         assertThat(observe("/observe/metrics")).contains("vendor_poller_cursor_recoveries_total{feed=\"gatherly\"} 3.0")
                 .contains("vendor_poller_wedged{feed=\"gatherly\"} 1.0");
     }
+
+    @Test
+    void should_turn_a_feed_down_after_runs_that_stall_with_has_more_and_no_new_cursor() throws Exception {
+        vendor.stubFor(pageAt(null).willReturn(okJson(page("c1", true, rec("r1", "a@x.io", "2026-01-01T00:00:01Z")))));
+        // has_more, but the same cursor again: every run stops here
+        vendor.stubFor(pageAt("c1").willReturn(okJson(page("c1", true, rec("r2", "b@x.io", "2026-01-01T00:00:02Z")))));
+        poller.feed("forms", vendor.baseUrl()).set("vendor-poller.poll.max-stalled-runs", "2").start();
+
+        await("two stalled runs", WAIT, () -> requestsAt("c1") >= 3);
+
+        JsonNode ready = readiness("forms");
+        assertThat(ready.get("status").asText()).isEqualTo("DOWN");
+        assertThat(ready.toString()).contains("stalled: the vendor said has_more but gave no new cursor after c1")
+                .contains("vendor-poller.poll.max-stalled-runs");
+        assertThat(observe("/observe/metrics")).containsPattern("vendor_poller_stalled_runs_total\\{feed=\"forms\"} [2-9]")
+                .contains("vendor_poller_wedged{feed=\"forms\"} 1.0");
+    }
+
+    @Test
+    void should_stay_ready_when_a_stalled_feed_reads_to_the_end_again() throws Exception {
+        vendor.stubFor(pageAt(null).willReturn(okJson(page("c1", true, rec("r1", "a@x.io", "2026-01-01T00:00:01Z")))));
+        vendor.stubFor(pageAt("c1").inScenario("stall").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(okJson(page("c1", true))).willSetStateTo("fixed"));
+        vendor.stubFor(pageAt("c1").inScenario("stall").whenScenarioStateIs("fixed").willReturn(okJson(page("c2", false))));
+        vendor.stubFor(pageAt("c2").willReturn(okJson(page("c2", false))));
+        poller.feed("forms", vendor.baseUrl()).set("vendor-poller.poll.max-stalled-runs", "1").start();
+
+        await("read to the end after the stall", WAIT, () -> requestsAt("c2") >= 1);
+
+        assertThat(readiness("forms").get("status").asText()).isEqualTo("UP");
+    }
 }
