@@ -44,6 +44,7 @@ import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.IdempotencyPrune;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
@@ -124,7 +125,8 @@ public final class PollerConfiguration implements CamelConfiguration {
                 PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
-        registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
+        registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
+                config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
     }
