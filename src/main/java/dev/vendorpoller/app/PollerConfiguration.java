@@ -15,6 +15,7 @@ import dev.vendorpoller.auth.BearerToken;
 import dev.vendorpoller.auth.Credentials;
 import dev.vendorpoller.auth.OAuth2Credentials;
 import dev.vendorpoller.auth.OAuth2Settings;
+import dev.vendorpoller.auth.TokenCipher;
 import dev.vendorpoller.auth.TokenStore;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
@@ -78,6 +79,9 @@ public final class PollerConfiguration implements CamelConfiguration {
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
         Destinations destinations = Destinations.load(config, feedConfigs.stream().map(FeedConfig::name).toList());
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
+        // an OAuth2 account's tokens are stored encrypted: no key, no start (before anything is opened)
+        TokenCipher tokenCipher = accountConfigs.values().stream().filter(a -> a.auth() == AccountConfig.Auth.OAUTH2)
+                .findFirst().map(a -> TokenCipher.load(config, a.name())).orElse(null);
         startExtensions(context, config);
 
         Database db = new Database(storeSettings);
@@ -87,7 +91,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         Contracts contracts = new Contracts(Clock.systemUTC());
         // The record kinds this build knows: a new kind is one folder under record/ and one entry here.
         List<RecordKind<?>> kinds = List.of(new RegistrationKind(db.jdbc(), contracts), new PaymentEventKind(db.jdbc(), json, contracts));
-        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
+        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config, tokenCipher)).toList());
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
             account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
@@ -148,10 +152,11 @@ public final class PollerConfiguration implements CamelConfiguration {
         return kind.bind(feed.name(), FeedConfigLoader.prefix(feed.name()), config, typed::map);
     }
 
-    private static Account account(AccountConfig config, Database db, ConfigReader properties) {
+    private static Account account(AccountConfig config, Database db, ConfigReader properties, TokenCipher tokenCipher) {
         Credentials credentials = switch (config.auth()) {
             case OAUTH2 -> new OAuth2Credentials(config.name(),
-                    OAuth2Settings.load(properties, AccountConfig.prefix(config.name())), new TokenStore(db.jdbc()), Clock.systemUTC());
+                    OAuth2Settings.load(properties, AccountConfig.prefix(config.name())),
+                    new TokenStore(db.jdbc(), tokenCipher), Clock.systemUTC());
             case API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
             case BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
             case BEARER -> new BearerToken(config.token().orElseThrow());
