@@ -15,6 +15,7 @@ import dev.vendorpoller.auth.BearerToken;
 import dev.vendorpoller.auth.Credentials;
 import dev.vendorpoller.auth.OAuth2Credentials;
 import dev.vendorpoller.auth.OAuth2Settings;
+import dev.vendorpoller.auth.TokenCipher;
 import dev.vendorpoller.auth.TokenStore;
 import dev.vendorpoller.cluster.ClusterSettings;
 import dev.vendorpoller.cluster.QuartzCluster;
@@ -32,6 +33,7 @@ import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.ops.Operations;
 import dev.vendorpoller.poll.PollRun;
+import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
@@ -45,6 +47,7 @@ import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.IdempotencyPrune;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
@@ -82,6 +85,9 @@ public final class PollerConfiguration implements CamelConfiguration {
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
         Destinations destinations = Destinations.load(config, feedConfigs.stream().map(FeedConfig::name).toList());
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
+        // an OAuth2 account's tokens are stored encrypted: no key, no start (before anything is opened)
+        TokenCipher tokenCipher = accountConfigs.values().stream().filter(a -> a.auth() == AccountConfig.Auth.OAUTH2)
+                .findFirst().map(a -> TokenCipher.load(config, a.name())).orElse(null);
         startExtensions(context, config);
 
         ClusterSettings cluster = ClusterSettings.load(config, storeSettings);
@@ -98,7 +104,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         Contracts contracts = new Contracts(Clock.systemUTC());
         // The record kinds this build knows: a new kind is one folder under record/ and one entry here.
         List<RecordKind<?>> kinds = List.of(new RegistrationKind(db.jdbc(), contracts), new PaymentEventKind(db.jdbc(), json, contracts));
-        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config)).toList());
+        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config, tokenCipher)).toList());
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
             account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
@@ -132,10 +138,12 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
                 config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
-        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json));
+        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
+                PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
-        registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
+        registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
+                config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
         // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
@@ -161,10 +169,11 @@ public final class PollerConfiguration implements CamelConfiguration {
         return kind.bind(feed.name(), FeedConfigLoader.prefix(feed.name()), config, typed::map);
     }
 
-    private static Account account(AccountConfig config, Database db, ConfigReader properties) {
+    private static Account account(AccountConfig config, Database db, ConfigReader properties, TokenCipher tokenCipher) {
         Credentials credentials = switch (config.auth()) {
             case OAUTH2 -> new OAuth2Credentials(config.name(),
-                    OAuth2Settings.load(properties, AccountConfig.prefix(config.name())), new TokenStore(db.jdbc()), Clock.systemUTC());
+                    OAuth2Settings.load(properties, AccountConfig.prefix(config.name())),
+                    new TokenStore(db.jdbc(), tokenCipher), Clock.systemUTC());
             case API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
             case BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
             case BEARER -> new BearerToken(config.token().orElseThrow());

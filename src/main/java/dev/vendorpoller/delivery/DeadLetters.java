@@ -133,7 +133,7 @@ public final class DeadLetters {
                 ps.setString(2, kind.name());
                 ps.setString(3, outboxKind == null ? null : outboxKind.name());
                 ps.setString(4, cursor);
-                ps.setString(5, Secrets.mask(endpoint));
+                ps.setString(5, EndpointUris.shown(endpoint));
                 ps.setString(6, key);
                 ps.setString(7, Sql.truncate(type, 255));
                 ps.setString(8, Sql.truncate(message, 4000));

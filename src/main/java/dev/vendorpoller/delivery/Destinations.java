@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Where each feed's deliveries go, read and checked at start-up from the feed's delivery keys ({@link #KEYS}, under
  * {@code vendor-poller.feed.<name>.}). The drain looks a message's endpoint up here when it sends it, so the outbox
- * stores no URI with credentials and a changed endpoint applies to what is still undelivered.
+ * stores no URI with credentials and a changed endpoint applies to what is still undelivered. Destination URIs are
+ * secrets: only their scheme, host and port are ever stored or shown ({@link EndpointUris}).
  */
 public final class Destinations {
     public static final String SINK_URI = "sink-uri";
@@ -60,6 +61,7 @@ public final class Destinations {
                     fields.map(f -> SinkMapping.parse(p + SINK_FIELDS, f)).orElse(SinkMapping.IDENTITY))));
             config.optional(p + REJECT_URI).ifPresent(uri -> targets.put(OutboxKind.REJECT, Target.direct(uri)));
             config.optional(p + DEAD_LETTER_URI).ifPresent(uri -> targets.put(OutboxKind.DEAD_LETTER, Target.direct(uri)));
+            targets.values().forEach(target -> EndpointUris.registerSecrets(target.uri()));
             byFeed.put(feed, Map.copyOf(targets));
         }
         return new Destinations(byFeed);

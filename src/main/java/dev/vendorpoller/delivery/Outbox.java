@@ -1,6 +1,5 @@
 package dev.vendorpoller.delivery;
 
-import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.store.Sql;
 import java.time.Duration;
@@ -32,12 +31,12 @@ public final class Outbox {
     public record Entry(String idempotencyKey, String payload) {
     }
 
-    /** @param endpointUri shown to operators only (stored with credentials masked); the drain sends to the live config */
+    /** @param endpointUri shown to operators only (stored as scheme, host and port); the drain sends to the live config */
     public void enqueue(String feed, OutboxKind kind, String endpointUri, List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        String shown = Secrets.mask(endpointUri);
+        String shown = EndpointUris.shown(endpointUri);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> rows = new ArrayList<>(entries.size());
         for (Entry e : entries) {

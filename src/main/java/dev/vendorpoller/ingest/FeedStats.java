@@ -1,6 +1,7 @@
 package dev.vendorpoller.ingest;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +17,11 @@ public final class FeedStats {
     private final ConcurrentSkipListMap<Long, Long> perMinute = new ConcurrentSkipListMap<>();
     private volatile Instant lastFailure;
     private volatile RequestObserver observer = (status, nanos) -> { };
+    final AtomicLong cursorRecoveries = new AtomicLong();
+    final AtomicLong stalledRuns = new AtomicLong();
+    private final AtomicLong stalledInARow = new AtomicLong();
+    /** Why the feed cannot get on by itself (a recovery loop, runs stalled in a row), or null. */
+    private volatile String wedged;
 
     /** Sees every vendor request of the feed: its HTTP status (0: no response) and how long it took. */
     public interface RequestObserver {
@@ -38,6 +44,47 @@ public final class FeedStats {
     /** When a page last failed after its retries, or null. */
     public Instant lastFailure() {
         return lastFailure;
+    }
+
+    /** The vendor refused the feed's cursor and the run restarted from the source's safe point. */
+    public void cursorRecovered() {
+        cursorRecoveries.incrementAndGet();
+    }
+
+    public long cursorRecoveries() {
+        return cursorRecoveries.get();
+    }
+
+    /** The feed cannot get on by itself: readiness turns DOWN with {@code reason} until a run reaches the end. */
+    public void wedged(String reason) {
+        wedged = reason;
+    }
+
+    /**
+     * A run ended because the vendor said has_more but gave no new cursor; after {@code maxInARow} such runs in a row
+     * the feed is wedged with {@code reason}.
+     */
+    public void runStalled(int maxInARow, String reason) {
+        stalledRuns.incrementAndGet();
+        if (stalledInARow.incrementAndGet() >= maxInARow) {
+            wedged = reason;
+        }
+    }
+
+    /** Runs that ended stalled, since start. */
+    public long stalledRuns() {
+        return stalledRuns.get();
+    }
+
+    /** A run read to the end of the data: whatever wedged the feed is over. */
+    public void reachedEnd() {
+        stalledInARow.set(0);
+        wedged = null;
+    }
+
+    /** Why the feed is wedged, if it is. */
+    public Optional<String> wedged() {
+        return Optional.ofNullable(wedged);
     }
 
     /** A batch of this feed's records committed. */

@@ -8,7 +8,9 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
- * Readiness of one feed: DOWN while its account's circuit breaker is open, when its last page failed after the retries
+ * Readiness of one feed: DOWN while its account's circuit breaker is open, while it is wedged (the vendor refused its
+ * cursor again after the run's recoveries, or runs ended stalled too often in a row, until a run reaches the end of the
+ * data), when its last page failed after the retries
  * (until a page commits again), or when the newest ledgered version is older than the feed's {@code max-lag}. Not a liveness check: restarting the service
  * fixes neither a vendor outage nor a quiet vendor.
  */
@@ -30,6 +32,11 @@ public final class FeedHealthCheck extends ReadinessCheck {
         if (breaker == CircuitBreaker.State.OPEN
                 || breaker == CircuitBreaker.State.FORCED_OPEN) {
             builder.message("the circuit breaker of account " + feed.account().name() + " is open").down();
+            return;
+        }
+        var wedged = feed.stats().wedged();
+        if (wedged.isPresent()) {
+            builder.detail("wedged", wedged.get()).message(wedged.get()).down();
             return;
         }
         Instant failed = feed.stats().lastFailure();

@@ -31,6 +31,14 @@ public final class FeedMetrics {
         counter(registry, feed, "rejected", s -> s.stats().rejected());
         FunctionCounter.builder("vendor_poller_pages", feed, f -> f.stats().pages())
                 .description("Pages committed").tag("feed", name).register(registry);
+        FunctionCounter.builder("vendor_poller_cursor_recoveries", feed, f -> f.stats().cursorRecoveries())
+                .description("Refused cursors recovered (the run restarted from the source's safe point)").tag("feed", name)
+                .register(registry);
+        FunctionCounter.builder("vendor_poller_stalled_runs", feed, f -> f.stats().stalledRuns())
+                .description("Runs that ended because the vendor said has_more with no new cursor").tag("feed", name)
+                .register(registry);
+        gauge(registry, feed, "vendor_poller_wedged", "1 while the feed is wedged (see readiness for the reason), else 0",
+                f -> f.stats().wedged().isPresent() ? 1 : 0);
         gauge(registry, feed, "vendor_poller_lag_seconds", "Now minus the newest source_updated_at in the ledger",
                 f -> facts.lag(name).map(lag -> (double) lag.toSeconds()).orElse(Double.NaN));
         gauge(registry, feed, "vendor_poller_outbox_depth", "Deliveries waiting in the outbox", f -> facts.outboxDepth(name));

@@ -19,6 +19,10 @@ public final class PollRun {
     private static final String PAGE_STARTED = "pageStartedNanos";
     /** Requests made for the current page so far (retries included); reset when a page commits. */
     private static final String PAGE_ATTEMPTS = "pageAttempts";
+    /** Refused cursors recovered in this run. */
+    private static final String RECOVERIES = "cursorRecoveries";
+    /** Set when a refusal came after the run had used its recoveries: the dead letter says so. */
+    private static final String RECOVERY_LIMIT = "cursorRecoveryLimit";
 
     private final Exchange exchange;
 
@@ -75,6 +79,25 @@ public final class PollRun {
     /** The page committed: the next one starts counting afresh. */
     public void pageCommitted() {
         exchange.setProperty(PAGE_ATTEMPTS, 0);
+    }
+
+    /** Refused cursors recovered in this run so far. */
+    public int recoveries() {
+        return exchange.getProperty(RECOVERIES, 0, Integer.class);
+    }
+
+    public void recovered() {
+        exchange.setProperty(RECOVERIES, recoveries() + 1);
+    }
+
+    /** The vendor refused a cursor again after the run used its {@code limit} recoveries. */
+    public void recoveryLimitReached(int limit) {
+        exchange.setProperty(RECOVERY_LIMIT, limit);
+    }
+
+    /** The limit that was reached, or 0 when the run has not reached it. */
+    public int recoveryLimit() {
+        return exchange.getProperty(RECOVERY_LIMIT, 0, Integer.class);
     }
 
     /** What the route caught (an error handler or doCatch is running), or null. */

@@ -40,8 +40,11 @@ public final class PollSteps {
     private final Ingest ingest;
     private final DeadLetters deadLetters;
     private final ObjectMapper json;
+    private final PollSettings settings;
 
-    public PollSteps(Feeds feeds, CursorStore cursors, Ingest ingest, DeadLetters deadLetters, ObjectMapper json) {
+    public PollSteps(Feeds feeds, CursorStore cursors, Ingest ingest, DeadLetters deadLetters, ObjectMapper json,
+            PollSettings settings) {
+        this.settings = settings;
         this.feeds = feeds;
         this.cursors = cursors;
         this.ingest = ingest;
@@ -89,9 +92,21 @@ public final class PollSteps {
         return page.records();
     }
 
-    /** True when the vendor refused the page's request because of its cursor and the source knows a safe restart. */
+    /**
+     * True when the vendor refused the page's request because of its cursor, the source knows a safe restart, and the
+     * run has recoveries left: a vendor that refuses every token would otherwise loop page 1 → token → refused → page 1
+     * for ever. Past the bound the refusal is dead-lettered (saying so) and the feed turns DOWN.
+     */
     public boolean canRecover(Exchange exchange) {
-        return recovered(PollRun.of(exchange)).isPresent();
+        PollRun run = PollRun.of(exchange);
+        if (recovered(run).isEmpty()) {
+            return false;
+        }
+        if (run.recoveries() >= settings.maxCursorRecoveries()) {
+            run.recoveryLimitReached(settings.maxCursorRecoveries());
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -106,6 +121,8 @@ public final class PollSteps {
             throw new IllegalStateException("feed " + run.feed() + ": cursor changed while recovering from a refused request");
         }
         run.cursor(to);
+        run.recovered();
+        feeds.get(run.feed()).stats().cursorRecovered();
         LOG.warn("feed={} vendor refused the cursor ({}); restarting from {}", run.feed(), run.caught().getMessage(), to);
     }
 
@@ -155,6 +172,11 @@ public final class PollSteps {
         feed.stats().pageCommitted(applied, Instant.now());
         if (stalled) {
             LOG.warn("feed={} vendor said has_more but gave no new cursor after {}; stopping this run", feed.name(), before);
+            feed.stats().runStalled(settings.maxStalledRuns(), "stalled: the vendor said has_more but gave no new cursor"
+                    + " after " + before + " in " + settings.maxStalledRuns() + " or more runs in a row ("
+                    + PollSettings.PREFIX + "max-stalled-runs)");
+        } else if (!page.hasMore()) {
+            feed.stats().reachedEnd();
         }
         boolean more = page.hasMore() && !stalled;
         run.cursor(after);
@@ -190,7 +212,16 @@ public final class PollSteps {
     public void pageFailed(Exchange exchange) {
         PollRun run = PollRun.of(exchange);
         Cursor cursor = run.cursor();
+        Throwable error = run.caught();
+        if (run.recoveryLimit() > 0) {
+            String reason = "recovery loop: the vendor refused the cursor again after " + run.recoveryLimit()
+                    + " recoveries in this run (" + PollSettings.PREFIX + "max-cursor-recoveries)";
+            error = Failures.find(error, VendorRequestRejectedException.class)
+                    .<Throwable>map(r -> new VendorRequestRejectedException(reason + ": " + r.getMessage(), r.status(), r.bodyExcerpt()))
+                    .orElse(error);
+            feeds.get(run.feed()).stats().wedged(reason);
+        }
         deadLetters.pageFailed(run.feed(), cursor == null ? null : cursor.value().orElse(null), Math.max(1, run.attempts()),
-                run.caught());
+                error);
     }
 }

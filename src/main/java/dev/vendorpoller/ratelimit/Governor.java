@@ -130,7 +130,7 @@ public final class Governor {
     /** Reads what the vendor said in a response: its budget headers, Retry-After, and a 429 nothing known explains. */
     public void observe(int status, Map<String, ?> headers) {
         long now = System.currentTimeMillis();
-        VendorBudget said = RateLimitHeaders.parse(headers, Instant.ofEpochMilli(now));
+        VendorBudget said = read(headers, now);
         synchronized (this) {
             said.limit().ifPresent(limit -> statedLimit = limit);
             if (said.remaining().isPresent()) {
@@ -153,6 +153,16 @@ public final class Governor {
             } else if (status >= 200 && status < 300) {
                 learned.accepted();
             }
+        }
+    }
+
+    /** The response's budget headers; a header must never cost a good page, so what cannot be read is unknown. */
+    private VendorBudget read(Map<String, ?> headers, long now) {
+        try {
+            return RateLimitHeaders.parse(headers, Instant.ofEpochMilli(now));
+        } catch (RuntimeException e) {
+            LOG.warn("account={} rate-limit headers ignored, unreadable: {}", account, e.toString());
+            return VendorBudget.unknown();
         }
     }
 

@@ -1,13 +1,15 @@
 package dev.vendorpoller.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /**
  * Vendor timestamps to UTC instants. Accepted: ISO-8601 with {@code Z} or an offset, and epoch seconds (number or
- * digit string). A local date-time without zone is refused: guessing its zone would shift the ledger silently.
+ * digit string). A local date-time without zone is refused: guessing its zone would shift the ledger silently. A number
+ * no instant can hold (beyond year 1 000 000 000, or more digits than a long) is unreadable too, never an exception:
+ * the record is rejected, the page goes on.
  */
 public final class Timestamps {
     private Timestamps() {
@@ -19,18 +21,26 @@ public final class Timestamps {
             return null;
         }
         if (value.isIntegralNumber()) {
-            return Instant.ofEpochSecond(value.longValue());
+            return value.canConvertToLong() ? epochSeconds(value.longValue()) : null;
         }
         if (!value.isTextual()) {
             return null;
         }
         String text = value.textValue().trim();
         if (!text.isEmpty() && text.chars().allMatch(Character::isDigit) && text.length() <= 12) {
-            return Instant.ofEpochSecond(Long.parseLong(text));
+            return epochSeconds(Long.parseLong(text));
         }
         try {
             return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static Instant epochSeconds(long seconds) {
+        try {
+            return Instant.ofEpochSecond(seconds);
+        } catch (DateTimeException e) {
             return null;
         }
     }

@@ -17,12 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.vendorpoller.app.Service;
+import dev.vendorpoller.auth.TokenCipher;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The account's circuit breaker and credentials, end to end against WireMock, counted on what the vendor received. */
@@ -96,7 +99,11 @@ class BreakerAndCredentialsTest extends VendorAndPoller {
         assertThat(api).extracting(e -> e.getResponse().getStatus()).containsExactly(401, 200);
         vendor.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
         vendor.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=ref-two")));
-        assertThat(poller.query("SELECT access_token, refresh_token FROM oauth_token WHERE account = 'forms-oauth'").get(0))
+        Map<String, Object> stored = poller.query("SELECT access_token, refresh_token FROM oauth_token WHERE account = 'forms-oauth'").get(0);
+        TokenCipher cipher = TokenCipher.of(Base64.getDecoder().decode(PollerHarness.TOKEN_KEY));
+        // stored encrypted (TokenEncryptionTest): decrypted, they are the refreshed tokens
+        assertThat(Map.of("access_token", cipher.decrypt("forms-oauth", "access_token", (String) stored.get("access_token")),
+                "refresh_token", cipher.decrypt("forms-oauth", "refresh_token", (String) stored.get("refresh_token"))))
                 .containsEntry("access_token", "acc-two").containsEntry("refresh_token", "ref-three");
         assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).isZero();
     }

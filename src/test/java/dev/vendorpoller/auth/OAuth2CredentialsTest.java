@@ -69,6 +69,8 @@ class OAuth2CredentialsTest {
     static final List<String> SECRETS = List.of(CLIENT_SECRET, SEED, "rt-seed-0002", "at-one-1111", "at-two-2222",
             "at-three-3333", "rt-two-2222", "rt-three-3333");
 
+    /** The test's token key: tokens are stored encrypted with it; {@link #row} shows them decrypted. */
+    static final TokenCipher CIPHER = TokenCipher.of(new byte[32]);
     @TempDir
     Path dir;
     WireMockServer endpoint;
@@ -307,7 +309,8 @@ class OAuth2CredentialsTest {
         issue("at-one-1111", 3600, "rt-two-2222");
         OAuth2Credentials credentials = credentials(settings(SEED, ClientAuth.POST));
         // The store refuses exactly this write (as a database that is down would), but can still be read.
-        db.jdbc().execute("ALTER TABLE oauth_token ADD CONSTRAINT refuse_write CHECK (refresh_token <> 'rt-two-2222')");
+        // (tokens are encrypted: the write is told apart by its seed hash)
+        db.jdbc().execute("ALTER TABLE oauth_token ADD CONSTRAINT refuse_write CHECK (seed_hash <> '" + Hashes.sha256Hex(SEED) + "')");
 
         CredentialsUnavailableException e = catchThrowableOfType(CredentialsUnavailableException.class, credentials::authorization);
         assertThat(e.retryable()).isTrue();
@@ -367,7 +370,7 @@ class OAuth2CredentialsTest {
 
         assertThat(credentials.describe()).isEqualTo("oauth2 refresh-token grant via 127.0.0.1");
         assertThat(credentials.toString()).contains(ACCOUNT, "127.0.0.1");
-        TokenStore.Tokens stored = new TokenStore(db.jdbc()).load(ACCOUNT).orElseThrow();
+        TokenStore.Tokens stored = new TokenStore(db.jdbc(), CIPHER).load(ACCOUNT).orElseThrow();
         for (String text : List.of(credentials.toString(), credentials.describe(), settings.toString(), stored.toString())) {
             assertNoSecret(text);
         }
@@ -426,7 +429,7 @@ class OAuth2CredentialsTest {
     }
 
     OAuth2Credentials credentials(OAuth2Settings settings) {
-        return new OAuth2Credentials(ACCOUNT, settings, new TokenStore(db.jdbc()), clock);
+        return new OAuth2Credentials(ACCOUNT, settings, new TokenStore(db.jdbc(), CIPHER), clock);
     }
 
     /** The token endpoint's next answer; a null refresh token or expiry is left out of the JSON. */
@@ -455,8 +458,18 @@ class OAuth2CredentialsTest {
         return fields;
     }
 
+    /** The account's oauth_token row, its tokens decrypted (they are stored encrypted: see TokenEncryptionTest). */
     Map<String, Object> row() {
-        return db.jdbc().queryForMap("SELECT * FROM oauth_token WHERE account = ?", ACCOUNT);
+        Map<String, Object> row = db.jdbc().queryForMap("SELECT * FROM oauth_token WHERE account = ?", ACCOUNT); // case-insensitive
+        for (String column : List.of("ACCESS_TOKEN", "REFRESH_TOKEN")) {
+            String stored = (String) row.get(column);
+            try {
+                row.put(column, stored == null ? null : CIPHER.decrypt(ACCOUNT, column.toLowerCase(java.util.Locale.ROOT), stored));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new AssertionError(column + " is not encrypted with the test key", e);
+            }
+        }
+        return row;
     }
 
     Instant expiresAt(Map<String, Object> row) {

@@ -83,4 +83,19 @@ class RateLimitHeadersTest {
         assertThat(RateLimitHeaders.parse(Map.of("Retry-After", "1"), NOW).isKnown()).isTrue();
         assertThat(VendorBudget.unknown().window()).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void should_clamp_hostile_waits_to_a_day_and_ignore_counts_longer_than_18_digits() {
+        assertThat(RateLimitHeaders.parse(Map.of("Retry-After", "99999999999999999"), NOW).retryAfter()).contains(Duration.ofDays(1));
+        assertThat(RateLimitHeaders.parse(Map.of("Retry-After", "9".repeat(40)), NOW).retryAfter()).contains(Duration.ofDays(1));
+        assertThat(RateLimitHeaders.parse(Map.of("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"), NOW).retryAfter())
+                .contains(Duration.ofDays(1));
+        assertThat(RateLimitHeaders.parse(Map.of("X-RateLimit-Reset", "999999999999999999"), NOW).reset()).contains(NOW.plus(Duration.ofDays(1)));
+        VendorBudget b = RateLimitHeaders.parse(Map.of("RateLimit", "limit=100, remaining=99999999999999999999, reset=30",
+                "RateLimit-Policy", "100;w=99999999999999999999", "X-RateLimit-Limit", "123456789012345678901"), NOW);
+        assertThat(b.remaining()).isEmpty();
+        assertThat(b.limit()).contains(100L);
+        assertThat(b.reset()).contains(NOW.plusSeconds(30));
+        assertThat(b.window()).isEmpty();
+    }
 }

@@ -57,6 +57,18 @@ public final class PollerHarness implements AutoCloseable {
         props.put("camel.management.enabled", "false"); // tests that need it choose their own port
         props.put("vendor-poller.status.port", "0");
         props.put("vendor-poller.feeds", "");
+        // OAuth2 tokens are stored encrypted with this key (a service with an OAuth2 account needs one to start)
+        props.put("vendor-poller.token-key", TOKEN_KEY);
+    }
+
+    /** The token key every harness starts with: 32 bytes of 7, base64. */
+    public static final String TOKEN_KEY = java.util.Base64.getEncoder().encodeToString(new byte[] {
+            7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7});
+
+    /** Removes a property the harness set by default (e.g. the token key, to see the service refuse to start). */
+    public PollerHarness unset(String key) {
+        props.remove(key);
+        return this;
     }
 
     public String jdbcUrl() {

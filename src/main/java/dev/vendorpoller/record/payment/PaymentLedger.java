@@ -10,9 +10,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -37,9 +40,19 @@ public final class PaymentLedger {
      *
      * @param registrationSource the feed whose registrations these events refer to (applies-to); null: none
      */
-    LedgerPlan plan(String registrationSource, List<CanonicalPaymentEvent> events) {
-        if (events.isEmpty()) {
+    LedgerPlan plan(String registrationSource, List<CanonicalPaymentEvent> read) {
+        if (read.isEmpty()) {
             return LedgerPlan.NONE;
+        }
+        // One identity: payment_event's key. The page's duplicate check keys on (created, key), so an event read again
+        // after its key was pruned, or with another created, passes it; here it is a duplicate, never a second row.
+        Set<String> stored = storedKeys(read.stream().map(CanonicalPaymentEvent::idempotencyKey).distinct().toList());
+        Map<String, CanonicalPaymentEvent> fresh = new LinkedHashMap<>();
+        read.stream().filter(e -> !stored.contains(e.idempotencyKey())).forEach(e -> fresh.putIfAbsent(e.idempotencyKey(), e));
+        List<CanonicalPaymentEvent> events = List.copyOf(fresh.values());
+        int duplicates = read.size() - events.size();
+        if (events.isEmpty()) {
+            return LedgerPlan.of(List.of(), duplicates, () -> { });
         }
         List<CanonicalPaymentEvent> ordered = new ArrayList<>(events);
         ordered.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
@@ -65,7 +78,7 @@ public final class PaymentLedger {
                     registrationSource, e.registrationRef(), outcome.name(), outcome == PaymentOutcome.APPLIED ? now : null,
                     now, toJson(e)});
         }
-        return LedgerPlan.of(List.copyOf(events), 0, () -> {
+        return LedgerPlan.of(List.copyOf(events), duplicates, () -> {
             writeMoves(moves);
             if (!holdings.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO payment_holding (event_key, registration_source, registration_ref,"
@@ -133,6 +146,16 @@ public final class PaymentLedger {
             jdbc.batchUpdate("UPDATE ledger_registration SET payment_status = ?, payment_event_at = ?, last_ledgered_at = ?"
                     + " WHERE external_id = ? AND source = ? AND (payment_event_at IS NULL OR payment_event_at <= ?)", moves);
         }
+    }
+
+    /** The keys among {@code keys} that payment_event holds already. */
+    private Set<String> storedKeys(List<String> keys) {
+        Set<String> stored = new HashSet<>();
+        for (List<String> chunk : Sql.chunks(keys)) {
+            stored.addAll(jdbc.queryForList("SELECT idempotency_key FROM payment_event WHERE idempotency_key IN ("
+                    + Sql.placeholders(chunk.size()) + ")", String.class, chunk.toArray()));
+        }
+        return stored;
     }
 
     /** Registration external id → the time of the event that last set its payment status (empty: none did yet). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.failure.MalformedPageException;
+import dev.vendorpoller.failure.VendorRequestRejectedException;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.feed.FeedConfig;
 import dev.vendorpoller.feed.FeedConfigLoader;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Stripe events ({@code type = stripe-events}): {@code GET {base}/events?limit=N&ending_before=ID|starting_after=ID}
@@ -88,26 +90,53 @@ public final class StripeEventsAdapter implements SourceAdapter<RawPaymentEvent>
         data.forEach(events::add);
         StripeCursor c = StripeCursor.read(cursor);
         long settledBy = clock.instant().minus(settle).getEpochSecond();
-        String newestSettled = events.stream().filter(e -> e.path("created").asLong(Long.MAX_VALUE) <= settledBy)
-                .map(e -> e.path("id").asText(null)).filter(id -> id != null).findFirst().orElse(null);
+        JsonNode settled = events.stream().filter(e -> e.path("created").asLong(Long.MAX_VALUE) <= settledBy)
+                .filter(e -> e.path("id").asText(null) != null).findFirst().orElse(null);
+        String newestSettled = settled == null ? null : settled.path("id").asText();
+        Long settledCreated = settled == null || !settled.path("created").canConvertToLong() ? null : settled.path("created").asLong();
         if (c.forward()) {
             // nothing settled: the cursor stays, these events come again next poll (and are dropped as duplicates)
-            StripeCursor next = newestSettled == null ? c : StripeCursor.forward(newestSettled);
+            StripeCursor next = newestSettled == null ? c : StripeCursor.forward(newestSettled, settledCreated);
             return new Page(events, next.write(), hasMore.booleanValue() && newestSettled != null);
         }
         long since = c.since() != null ? c.since() : clock.instant().minus(backfill).getEpochSecond();
         String top = c.top() != null ? c.top() : newestSettled;
+        Long topCreated = c.top() != null ? c.created() : settledCreated;
         // events older than the back-fill start are outside what the feed was configured to take; an event whose
         // created is unreadable stays in, so the contract rejects it with its payload
         List<JsonNode> inWindow = events.stream()
                 .filter(e -> !e.path("created").isIntegralNumber() || e.path("created").asLong() >= since).toList();
         boolean done = !hasMore.booleanValue() || inWindow.size() < events.size() || events.isEmpty();
         if (done) {
-            StripeCursor next = top != null ? StripeCursor.forward(top) : new StripeCursor(StripeCursor.BACKFILL, since, null, null, null);
+            StripeCursor next = top != null ? StripeCursor.forward(top, topCreated)
+                    : new StripeCursor(StripeCursor.BACKFILL, since, null, null, null, null);
             return new Page(inWindow, next.write(), false);
         }
         String last = events.get(events.size() - 1).path("id").asText();
-        return new Page(inWindow, new StripeCursor(StripeCursor.BACKFILL, since, last, top, null).write(), true);
+        return new Page(inWindow, new StripeCursor(StripeCursor.BACKFILL, since, last, top, null, topCreated).write(), true);
+    }
+
+    /**
+     * Stripe keeps events 30 days: an {@code ending_before} (or {@code starting_after}) event older than that is refused
+     * (400/404) on every run. Instead of a dead letter per run, back-fill again from the newest settled event's
+     * {@code created} (or, for a cursor written before it was kept, from {@code backfill} ago): every event since is
+     * read again (known ones are duplicates), then the feed moves forward from the newest settled one.
+     */
+    @Override
+    public Optional<Cursor> recover(Cursor cursor, VendorRequestRejectedException refusal) {
+        if (refusal.status() != 400 && refusal.status() != 404) {
+            return Optional.empty();
+        }
+        StripeCursor c = StripeCursor.read(cursor);
+        if (c.forward()) {
+            long since = c.created() != null ? c.created() : clock.instant().minus(backfill).getEpochSecond();
+            return Optional.of(Cursor.of(new StripeCursor(StripeCursor.BACKFILL, since, null, null, null, null).write()));
+        }
+        if (c.after() != null) {
+            // the back-fill's page marker is gone: the same back-fill from the newest event again
+            return Optional.of(Cursor.of(new StripeCursor(StripeCursor.BACKFILL, c.since(), null, null, null, null).write()));
+        }
+        return Optional.empty();
     }
 
     @Override

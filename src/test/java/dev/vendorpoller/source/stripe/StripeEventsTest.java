@@ -1,5 +1,6 @@
 package dev.vendorpoller.source.stripe;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -12,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -77,7 +80,7 @@ class StripeEventsTest extends VendorAndPoller {
         assertThat(vendor.findAll(getRequestedFor(urlPathEqualTo("/stripe/events")).withQueryParam("starting_after",
                 equalTo("evt_0dd")))).as("the back-fill stopped at the window's start").isEmpty();
         assertThat(poller.query("SELECT cursor_value FROM feed_cursor").get(0).get("cursor_value"))
-                .isEqualTo("{\"phase\":\"forward\",\"before\":\"evt_3zz\"}");
+                .isEqualTo("{\"phase\":\"forward\",\"before\":\"evt_3zz\",\"created\":" + (now - 100) + "}");
     }
 
     @Test
@@ -91,7 +94,8 @@ class StripeEventsTest extends VendorAndPoller {
         stripeFeed("settle-window", "2s").start();
         await("both young events read", WAIT, () -> storedEvents().size() == 3);
         assertThat(poller.query("SELECT cursor_value FROM feed_cursor").get(0).get("cursor_value"))
-                .as("young events never become the cursor").isEqualTo("{\"phase\":\"forward\",\"before\":\"evt_old\"}");
+                .as("young events never become the cursor")
+                .isEqualTo("{\"phase\":\"forward\",\"before\":\"evt_old\",\"created\":" + (now - 60) + "}");
 
         // then a third event of the same second becomes visible, listed older than evt_5new and evt_8new
         vendor.stubFor(events("ending_before", "evt_old").willReturn(okJson(list(false,
@@ -100,7 +104,7 @@ class StripeEventsTest extends VendorAndPoller {
 
         await("the late event is taken", WAIT, () -> storedEvents().contains("evt_2late"));
         await("the cursor moves once the second has settled", WAIT, () -> poller.query("SELECT cursor_value FROM feed_cursor")
-                .get(0).get("cursor_value").equals("{\"phase\":\"forward\",\"before\":\"evt_8new\"}"));
+                .get(0).get("cursor_value").equals("{\"phase\":\"forward\",\"before\":\"evt_8new\",\"created\":" + second + "}"));
         assertThat(poller.count("SELECT COUNT(*) FROM payment_event")).as("each event once").isEqualTo(4);
         // a poller that moved its cursor to evt_8new at once would only ever have asked ending_before=evt_8new
         // from then on, and that list never holds evt_2late
@@ -165,5 +169,54 @@ class StripeEventsTest extends VendorAndPoller {
         await("one event and one reject", WAIT, () -> poller.count("SELECT COUNT(*) FROM rejected_record") == 1);
         assertThat(storedEvents()).containsExactly("evt_ok");
         assertThat((String) poller.query("SELECT errors FROM rejected_record").get(0).get("errors")).contains("created_at");
+    }
+
+    String storedCursor() {
+        var rows = poller.query("SELECT cursor_value FROM feed_cursor");
+        return rows.isEmpty() ? "" : (String) rows.get(0).get("cursor_value");
+    }
+
+    @Test
+    void should_keep_one_payment_event_when_it_is_read_again_after_its_key_was_pruned_or_with_another_created() throws Exception {
+        vendor.stubFor(events(null, null).willReturn(okJson(list(false, event("evt_a", "charge.succeeded", now - 100, null)))));
+        vendor.stubFor(events("ending_before", "evt_a").willReturn(okJson(list(false))));
+        stripeFeed().start();
+        await("evt_a stored", WAIT, () -> storedEvents().equals(List.of("evt_a")) && storedCursor().contains("evt_a"));
+
+        // the hourly prune removed its key; Stripe lists it again (as /events may), with a new event
+        try (Connection c = DriverManager.getConnection(poller.jdbcUrl(), "sa", "")) {
+            c.createStatement().executeUpdate("DELETE FROM CAMEL_MESSAGEPROCESSED");
+        }
+        vendor.stubFor(events("ending_before", "evt_a").willReturn(okJson(list(false,
+                event("evt_b", "charge.succeeded", now - 80, null), event("evt_a", "charge.succeeded", now - 100, null)))));
+        vendor.stubFor(events("ending_before", "evt_b").willReturn(okJson(list(false,
+                event("evt_a", "charge.succeeded", now - 90, null))))); // and once more, with another created
+        await("forward from evt_b, read twice", WAIT, () -> vendor.findAll(getRequestedFor(urlPathEqualTo("/stripe/events"))
+                .withQueryParam("ending_before", equalTo("evt_b"))).size() >= 2);
+
+        assertThat(storedEvents()).containsExactly("evt_a", "evt_b");
+        assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).isZero();
+    }
+
+    @Test
+    void should_back_fill_from_the_newest_settled_created_when_stripe_no_longer_knows_the_ending_before_event() throws Exception {
+        vendor.stubFor(events(null, null).willReturn(okJson(list(false, event("evt_old", "charge.succeeded", now - 100, null)))));
+        vendor.stubFor(events("ending_before", "evt_old").willReturn(okJson(list(false))));
+        stripeFeed().start();
+        await("forward from evt_old", WAIT, () -> storedCursor().contains("\"before\":\"evt_old\""));
+
+        // evt_old fell out of Stripe's 30-day retention: ending_before=evt_old is refused on every run
+        vendor.stubFor(events("ending_before", "evt_old").willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"resource_missing\"}}")));
+        vendor.stubFor(events(null, null).willReturn(okJson(list(false, event("evt_new", "charge.succeeded", now - 50, null),
+                event("evt_old", "charge.succeeded", now - 100, null), event("evt_older", "charge.succeeded", now - 200, null)))));
+        vendor.stubFor(events("ending_before", "evt_new").willReturn(okJson(list(false))));
+
+        await("forward from evt_new", WAIT, () -> !vendor.findAll(getRequestedFor(urlPathEqualTo("/stripe/events"))
+                .withQueryParam("ending_before", equalTo("evt_new"))).isEmpty());
+
+        assertThat(storedEvents()).as("back-filled from evt_old's created: evt_older is before it").containsExactly("evt_new", "evt_old");
+        assertThat(storedCursor()).isEqualTo("{\"phase\":\"forward\",\"before\":\"evt_new\",\"created\":" + (now - 50) + "}");
+        assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).isZero();
     }
 }
