@@ -10,6 +10,7 @@ import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.support.PollerHarness;
+import dev.vendorpoller.support.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back by a new store (a restart), plain-text rows of an earlier version encrypted on first read, and a service with
  * an OAuth2 account that refuses to start without a key.
  */
-class TokenEncryptionTest {
+class TokenEncryptionTest extends ServiceTest {
     static final String KEY = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
             15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
     static final Tokens TOKENS = new Tokens(new Secret("at-live-4242"), new Secret("rt-live-4242"),
@@ -107,7 +108,7 @@ class TokenEncryptionTest {
 
     @Test
     void should_refuse_to_start_a_service_with_an_oauth2_account_and_no_token_key() throws Exception {
-        try (PollerHarness poller = new PollerHarness()) {
+        try (PollerHarness poller = newPoller()) {
             poller.unset(TokenCipher.KEY).feed("forms", "http://127.0.0.1:9", "account", "crm").account("crm", "auth", "oauth2",
                     "oauth2.token-url", "http://127.0.0.1:9/oauth/token", "oauth2.client-id", "id", "oauth2.client-secret",
                     "cs-123456", "oauth2.refresh-token", "rt-123456");
