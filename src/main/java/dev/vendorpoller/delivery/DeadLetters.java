@@ -145,6 +145,9 @@ public final class DeadLetters {
                 return ps;
             }, holder);
             long id = holder.getKey().longValue();
+            if (outboxKind == OutboxKind.DEAD_LETTER) {
+                return id; // a copy of a dead letter that could not be forwarded: kept here, never forwarded again
+            }
             destinations.target(feed, OutboxKind.DEAD_LETTER).ifPresent(target -> outbox.enqueue(feed, OutboxKind.DEAD_LETTER,
                     target.uri(), List.of(new Outbox.Entry("dead-letter-" + id, deadLetterJson(id, feed, kind, cursor, type,
                             message, payload, status, excerpt)))));

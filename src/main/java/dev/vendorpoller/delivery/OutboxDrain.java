@@ -37,9 +37,9 @@ public final class OutboxDrain {
     /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
     public void prepare(Exchange exchange) {
         OutboxMessage message = exchange.getMessage().getBody(OutboxMessage.class);
-        Destinations.Target target = destinations.target(message.feed(), message.kind()).orElseThrow(() -> new IllegalStateException(
-                "feed " + message.feed() + " no longer configures an endpoint for " + message.kind()));
         exchange.setProperty(MESSAGE, message);
+        Destinations.Target target = destinations.target(message.feed(), message.kind())
+                .orElseThrow(() -> new NoDestinationException(message.feed(), message.kind()));
         exchange.setProperty(ENDPOINT, target.uri());
         target.account().ifPresent(account -> {
             // through the account's route: its budget, concurrency cap, breaker and credentials (routes/vendor-account.yaml)
@@ -67,6 +67,11 @@ public final class OutboxDrain {
             return; // failed before a message was taken; nothing to account for
         }
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (Failures.any(error, NoDestinationException.class)) {
+            // nowhere to send it, now or later: one dead letter with the reason, instead of a row due forever
+            deadLetters.deliveryFailed(message, Failures.find(error, NoDestinationException.class).orElseThrow());
+            return;
+        }
         if (notSent(error)) {
             // the account's breaker is open or its budget is spent: nothing reached the vendor, so no attempt is used
             outbox.retryLater(message.id(), message.attempts(), Secrets.mask(String.valueOf(error)));

@@ -98,6 +98,12 @@ public final class PollerHarness implements AutoCloseable {
         return this;
     }
 
+    /** Removes a property set before (e.g. a feed's sink-uri, to restart without it). */
+    public PollerHarness unset(String key) {
+        props.remove(key);
+        return this;
+    }
+
     public PollerHarness start() throws Exception {
         main = VendorPoller.create(Path.of("config/application.properties"), new HashMap<>(props));
         main.start();
