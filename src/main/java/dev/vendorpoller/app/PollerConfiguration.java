@@ -100,7 +100,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         }
         CursorStore cursors = new CursorStore(db.jdbc());
         RejectStore rejects = new RejectStore(db.jdbc());
-        Outbox outbox = new Outbox(db.jdbc(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
+        Outbox outbox = new Outbox(db.jdbc(), db.tx(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox, destinations);
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(Instant.now()));
         Ingest ingest = new Ingest(feeds, db.tx(), cursors, rejects, outbox, destinations, json);

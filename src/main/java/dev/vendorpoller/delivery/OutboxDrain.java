@@ -6,6 +6,7 @@ import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.VendorException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 
@@ -30,8 +31,13 @@ public final class OutboxDrain {
         this.settings = settings;
     }
 
+    /** Each lane's due messages: of each record only its newest version, and only if newer than the accepted one. */
     public List<OutboxMessage> due() {
-        return outbox.due(settings.batchSize());
+        List<OutboxMessage> due = new ArrayList<>();
+        for (Lane lane : outbox.lanes()) {
+            due.addAll(outbox.take(lane, settings.batchSize()).messages());
+        }
+        return due;
     }
 
     /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
@@ -57,7 +63,7 @@ public final class OutboxDrain {
     }
 
     public void delivered(Exchange exchange) {
-        outbox.delivered(exchange.getProperty(MESSAGE, OutboxMessage.class).id());
+        outbox.settle(List.of(exchange.getProperty(MESSAGE, OutboxMessage.class)));
     }
 
     /** A failed send: try again later with backoff, or dead-letter once the attempts are used up. */
