@@ -44,6 +44,7 @@ public final class VendorPoller {
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(PollerConfiguration.class);
         main.addMainListener(new FeedRouteInstaller());
+        main.addMainListener(new OutboxLaneInstaller());
         main.addMainListener(new OperationsInstaller());
         return main;
     }

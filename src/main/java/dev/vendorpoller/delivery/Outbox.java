@@ -93,6 +93,12 @@ public final class Outbox {
                 OutboxKind.valueOf(rs.getString(2))));
     }
 
+    /** Up to {@code limit} of the lane's messages, due or not (a lane no longer configured: they all go). */
+    public List<OutboxMessage> orphans(Lane lane, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE feed = ? AND kind = ? ORDER BY created_at, id FETCH FIRST "
+                + limit + " ROWS ONLY", Outbox::message, lane.feed(), lane.kind().name());
+    }
+
     /**
      * The lane's due messages, oldest first, at most {@code limit}, keeping of each record only its newest pending
      * version, and only if it is newer than the version the endpoint last accepted. Older pending versions are

@@ -6,38 +6,92 @@ import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.VendorException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
- * Steps of routes/outbox-drain.yaml. The endpoint is looked up from the feed's current configuration at send time, so
- * credentials in an endpoint URI are never stored in the database.
+ * Steps of routes/outbox-drain.yaml: each lane (a feed's endpoint for one kind of message) runs passes of its own —
+ * take what is due, send it with the lane's concurrency, settle what was accepted in one transaction. The endpoint is
+ * looked up from the feed's current configuration at send time, so credentials in an endpoint URI are never stored in
+ * the database.
  */
 public final class OutboxDrain {
     private static final String MESSAGE = "outboxMessage";
+    private static final String PASS = "outboxPass";
+    /** The messages of the lane's current pass, which the lane route splits ({@code ${exchangeProperty.outboxMessages}}). */
+    public static final String MESSAGES = "outboxMessages";
     /** The endpoint the drain route sends the prepared message to ({@code toD ${exchangeProperty.outboxEndpoint}}). */
     public static final String ENDPOINT = "outboxEndpoint";
+    /** Passes take at most this many rounds of the lane's concurrency, so accepted rows leave the outbox soon. */
+    static final int ROUNDS_PER_PASS = 8;
 
     private final Outbox outbox;
     private final DeadLetters deadLetters;
     private final Destinations destinations;
     private final DeliverySettings settings;
+    private final Map<String, Lane> lanes;
 
     public OutboxDrain(Outbox outbox, DeadLetters deadLetters, Destinations destinations, DeliverySettings settings) {
         this.outbox = outbox;
         this.deadLetters = deadLetters;
         this.destinations = destinations;
         this.settings = settings;
+        this.lanes = new LinkedHashMap<>();
+        destinations.lanes().keySet().forEach(lane -> lanes.put(lane.name(), lane));
     }
 
-    /** Each lane's due messages: of each record only its newest version, and only if newer than the accepted one. */
-    public List<OutboxMessage> due() {
-        List<OutboxMessage> due = new ArrayList<>();
-        for (Lane lane : outbox.lanes()) {
-            due.addAll(outbox.take(lane, settings.batchSize()).messages());
+    /** The configured lanes and where each goes (one route per lane, each with its own thread pool). */
+    public Map<Lane, Destinations.Target> lanes() {
+        return destinations.lanes();
+    }
+
+    /**
+     * The loop condition of a lane's route: takes the lane's next pass into the exchange ({@value #MESSAGES}) and says
+     * whether there is one. After a pass that took all it could and got something accepted, the next starts at once;
+     * otherwise the lane waits for its timer.
+     */
+    public boolean nextPass(Exchange exchange, String laneName) {
+        LanePass previous = exchange.getProperty(PASS, LanePass.class);
+        if (previous != null && !previous.worthAnother()) {
+            return false;
         }
-        return due;
+        Lane lane = lanes.get(laneName);
+        Destinations.Target target = destinations.target(lane.feed(), lane.kind()).orElseThrow();
+        int limit = Math.min(settings.batchSize(), target.concurrency() * ROUNDS_PER_PASS);
+        Outbox.Taken taken = outbox.take(lane, limit);
+        if (taken.messages().isEmpty()) {
+            return false;
+        }
+        boolean full = taken.messages().size() + taken.superseded() + taken.stale() >= limit;
+        LanePass pass = new LanePass(lane, taken.messages(), full);
+        exchange.setProperty(PASS, pass);
+        exchange.setProperty(MESSAGES, pass.messages());
+        return true;
+    }
+
+    /** The pass is over: what its endpoint accepted leaves the outbox in one transaction. */
+    public void settle(Exchange exchange) {
+        LanePass pass = exchange.getProperty(PASS, LanePass.class);
+        if (pass != null) {
+            outbox.settle(pass.accepted());
+        }
+    }
+
+    /**
+     * Messages of lanes no longer configured (their feed, or its endpoint for their kind, was removed while they
+     * waited): each becomes one dead letter at once, with the reason.
+     */
+    public void sweepOrphans() {
+        for (Lane lane : outbox.lanes()) {
+            if (!lanes.containsKey(lane.name()) || destinations.target(lane.feed(), lane.kind()).isEmpty()) {
+                List<OutboxMessage> orphans;
+                while (!(orphans = outbox.orphans(lane, settings.batchSize())).isEmpty()) {
+                    orphans.forEach(m -> deadLetters.deliveryFailed(m, new NoDestinationException(m.feed(), m.kind())));
+                }
+            }
+        }
     }
 
     /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
@@ -62,8 +116,15 @@ public final class OutboxDrain {
         out.setBody(message.kind() == OutboxKind.SINK ? target.mapping().apply(message.payload()) : message.payload());
     }
 
+    /** The endpoint accepted the message; it leaves the outbox when the pass settles. */
     public void delivered(Exchange exchange) {
-        outbox.settle(List.of(exchange.getProperty(MESSAGE, OutboxMessage.class)));
+        OutboxMessage message = exchange.getProperty(MESSAGE, OutboxMessage.class);
+        LanePass pass = exchange.getProperty(PASS, LanePass.class);
+        if (pass != null) {
+            pass.accepted(message);
+        } else {
+            outbox.settle(List.of(message));
+        }
     }
 
     /** A failed send: try again later with backoff, or dead-letter once the attempts are used up. */

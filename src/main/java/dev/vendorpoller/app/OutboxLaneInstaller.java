@@ -1,0 +1,45 @@
+package dev.vendorpoller.app;
+
+import dev.vendorpoller.delivery.Destinations;
+import dev.vendorpoller.delivery.Lane;
+import dev.vendorpoller.delivery.OutboxDrain;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once routes/*.yaml are loaded, creates one outbox-lane route per configured lane (routes/outbox-drain.yaml), each with
+ * a thread pool of the lane's concurrency, so lanes drain independently of each other.
+ */
+public final class OutboxLaneInstaller extends MainListenerSupport {
+    public static final String TEMPLATE = "outbox-lane";
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxLaneInstaller.class);
+
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        OutboxDrain drain = context.getRegistry().lookupByNameAndType("outboxDrain", OutboxDrain.class);
+        for (Map.Entry<Lane, Destinations.Target> e : drain.lanes().entrySet()) {
+            Lane lane = e.getKey();
+            Destinations.Target target = e.getValue();
+            String executor = "outboxLanePool-" + lane.name();
+            ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "outbox-" + lane.name(),
+                    new ThreadPoolProfileBuilder(executor).poolSize(target.concurrency()).maxPoolSize(target.concurrency())
+                            .maxQueueSize(-1).build());
+            context.getRegistry().bind(executor, pool);
+            TemplatedRouteBuilder.builder(context, TEMPLATE)
+                    .routeId("outbox-" + lane.name())
+                    .parameter("lane", lane.name())
+                    .parameter("executor", executor)
+                    .add();
+            LOG.info("outbox lane {}: {} in flight at most, {} message(s) per request{}", lane, target.concurrency(),
+                    target.batchSize(), target.account().map(a -> ", through account " + a).orElse(""));
+        }
+    }
+}
