@@ -59,7 +59,8 @@ public final class OutboxDrain {
         }
         Lane lane = lanes.get(laneName);
         Destinations.Target target = destinations.target(lane.feed(), lane.kind()).orElseThrow();
-        int limit = Math.min(settings.batchSize(), target.concurrency() * ROUNDS_PER_PASS);
+        int limit = target.batchSize() > 1 ? target.batchSize() * target.concurrency() * 2
+                : Math.min(settings.batchSize(), target.concurrency() * ROUNDS_PER_PASS);
         Outbox.Taken taken = outbox.take(lane, limit);
         if (taken.messages().isEmpty()) {
             return false;
@@ -67,7 +68,7 @@ public final class OutboxDrain {
         boolean full = taken.messages().size() + taken.superseded() + taken.stale() >= limit;
         LanePass pass = new LanePass(lane, taken.messages(), full);
         exchange.setProperty(PASS, pass);
-        exchange.setProperty(MESSAGES, pass.messages());
+        exchange.setProperty(MESSAGES, SinkBatch.split(pass.messages(), lane.kind() == OutboxKind.SINK ? target.batchSize() : 1));
         return true;
     }
 
@@ -94,10 +95,16 @@ public final class OutboxDrain {
         }
     }
 
-    /** Turns one outbox row into the message to send: payload as body, its idempotency key as a header. */
+    /**
+     * Turns one request's outbox rows into the message to send. One row: its payload as body, its idempotency key as
+     * header Idempotency-Key. A batch ({@code sink-batch-size} above 1): a JSON array of the payloads, each keeping its
+     * idempotency_key, with the batch's key (from its members' keys) as Idempotency-Key and Batch-Key.
+     */
+    @SuppressWarnings("unchecked")
     public void prepare(Exchange exchange) {
-        OutboxMessage message = exchange.getMessage().getBody(OutboxMessage.class);
-        exchange.setProperty(MESSAGE, message);
+        List<OutboxMessage> batch = exchange.getMessage().getBody(List.class);
+        exchange.setProperty(MESSAGE, batch);
+        OutboxMessage message = batch.get(0);
         Destinations.Target target = destinations.target(message.feed(), message.kind())
                 .orElseThrow(() -> new NoDestinationException(message.feed(), message.kind()));
         exchange.setProperty(ENDPOINT, target.uri());
@@ -108,32 +115,43 @@ public final class OutboxDrain {
         });
         var out = exchange.getMessage();
         out.getHeaders().clear();
-        out.setHeader("Idempotency-Key", message.idempotencyKey());
         out.setHeader("VendorPollerFeed", message.feed());
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader(Exchange.HTTP_METHOD, "POST");
         // the mapping of the feed's configuration now, like the endpoint; the outbox keeps the canonical JSON
-        out.setBody(message.kind() == OutboxKind.SINK ? target.mapping().apply(message.payload()) : message.payload());
+        SinkMapping mapping = message.kind() == OutboxKind.SINK ? target.mapping() : SinkMapping.IDENTITY;
+        if (target.batchSize() > 1 && message.kind() == OutboxKind.SINK) {
+            String key = SinkBatch.key(batch);
+            out.setHeader("Idempotency-Key", key);
+            out.setHeader(SinkBatch.HEADER, key);
+            out.setBody(SinkBatch.body(batch, mapping));
+        } else {
+            out.setHeader("Idempotency-Key", message.idempotencyKey());
+            out.setBody(mapping.apply(message.payload()));
+        }
     }
 
     /** The endpoint accepted the message; it leaves the outbox when the pass settles. */
     public void delivered(Exchange exchange) {
-        OutboxMessage message = exchange.getProperty(MESSAGE, OutboxMessage.class);
         LanePass pass = exchange.getProperty(PASS, LanePass.class);
-        if (pass != null) {
-            pass.accepted(message);
-        } else {
-            outbox.settle(List.of(message));
+        batch(exchange).forEach(pass::accepted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<OutboxMessage> batch(Exchange exchange) {
+        List<OutboxMessage> batch = exchange.getProperty(MESSAGE, List.class);
+        return batch == null ? List.of() : batch;
+    }
+
+    /** A failed send: each message of it is tried again later with backoff, or dead-lettered once its attempts are used. */
+    public void failed(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (OutboxMessage message : batch(exchange)) {
+            failed(message, error);
         }
     }
 
-    /** A failed send: try again later with backoff, or dead-letter once the attempts are used up. */
-    public void failed(Exchange exchange) {
-        OutboxMessage message = exchange.getProperty(MESSAGE, OutboxMessage.class);
-        if (message == null) {
-            return; // failed before a message was taken; nothing to account for
-        }
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    private void failed(OutboxMessage message, Throwable error) {
         if (Failures.any(error, NoDestinationException.class)) {
             // nowhere to send it, now or later: one dead letter with the reason, instead of a row due forever
             deadLetters.deliveryFailed(message, Failures.find(error, NoDestinationException.class).orElseThrow());
