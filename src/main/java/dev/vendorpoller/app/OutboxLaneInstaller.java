@@ -3,7 +3,10 @@ package dev.vendorpoller.app;
 import dev.vendorpoller.delivery.Destinations;
 import dev.vendorpoller.delivery.Lane;
 import dev.vendorpoller.delivery.OutboxDrain;
+import dev.vendorpoller.ops.DeliveryMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -40,6 +43,18 @@ public final class OutboxLaneInstaller extends MainListenerSupport {
                     .add();
             LOG.info("outbox lane {}: {} in flight at most, {} message(s) per request{}", lane, target.concurrency(),
                     target.batchSize(), target.account().map(a -> ", through account " + a).orElse(""));
+        }
+        // per-lane metrics once the context (and with it Camel's Micrometer registry) runs; once, even after a reload
+        AtomicBoolean bound = new AtomicBoolean();
+        try {
+            context.addStartupListener((ctx, alreadyStarted) -> {
+                MeterRegistry meters = ctx.getRegistry().findSingleByType(MeterRegistry.class);
+                if (meters != null && bound.compareAndSet(false, true)) {
+                    DeliveryMetrics.bind(meters, drain.stats(), drain.lanes().keySet());
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -121,7 +121,9 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("dataSource", db.dataSource());
         registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
-        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
+        OutboxDrain drain = new OutboxDrain(outbox, deadLetters, destinations, deliverySettings);
+        registry.bind("outboxDrain", drain);
+        registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));

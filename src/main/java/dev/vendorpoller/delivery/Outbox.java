@@ -87,6 +87,19 @@ public final class Outbox {
                 + " next_attempt_at, created_at, record_key, version_time) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)", rows);
     }
 
+    /** A lane's pending messages: how many, and when the oldest was committed. */
+    public record Depth(long messages, Instant oldest) {
+    }
+
+    /** Every lane's pending messages (due or waiting for a retry), read now: one grouped scan of the outbox. */
+    public Map<Lane, Depth> depths() {
+        Map<Lane, Depth> depths = new HashMap<>();
+        jdbc.query("SELECT feed, kind, COUNT(*), MIN(created_at) FROM outbox GROUP BY feed, kind", rs -> {
+            depths.put(new Lane(rs.getString(1), OutboxKind.valueOf(rs.getString(2))), new Depth(rs.getLong(3), instant(rs, 4)));
+        });
+        return depths;
+    }
+
     /** The lanes that have messages (configured or not), each once. */
     public List<Lane> lanes() {
         return jdbc.query("SELECT DISTINCT feed, kind FROM outbox", (rs, i) -> new Lane(rs.getString(1),

@@ -32,14 +32,21 @@ public final class OutboxDrain {
     private final Destinations destinations;
     private final DeliverySettings settings;
     private final Map<String, Lane> lanes;
+    private final DeliveryStats stats;
 
     public OutboxDrain(Outbox outbox, DeadLetters deadLetters, Destinations destinations, DeliverySettings settings) {
         this.outbox = outbox;
+        this.stats = new DeliveryStats(outbox);
         this.deadLetters = deadLetters;
         this.destinations = destinations;
         this.settings = settings;
         this.lanes = new LinkedHashMap<>();
         destinations.lanes().keySet().forEach(lane -> lanes.put(lane.name(), lane));
+    }
+
+    /** Per lane: depth, oldest pending age, rate, failures (what the metrics and a status page read). */
+    public DeliveryStats stats() {
+        return stats;
     }
 
     /** The configured lanes and where each goes (one route per lane, each with its own thread pool). */
@@ -62,6 +69,7 @@ public final class OutboxDrain {
         int limit = target.batchSize() > 1 ? target.batchSize() * target.concurrency() * 2
                 : Math.min(settings.batchSize(), target.concurrency() * ROUNDS_PER_PASS);
         Outbox.Taken taken = outbox.take(lane, limit);
+        stats.dropped(lane, taken.superseded(), taken.stale());
         if (taken.messages().isEmpty()) {
             return false;
         }
@@ -134,7 +142,9 @@ public final class OutboxDrain {
     /** The endpoint accepted the message; it leaves the outbox when the pass settles. */
     public void delivered(Exchange exchange) {
         LanePass pass = exchange.getProperty(PASS, LanePass.class);
-        batch(exchange).forEach(pass::accepted);
+        List<OutboxMessage> batch = batch(exchange);
+        batch.forEach(pass::accepted);
+        stats.accepted(pass.lane(), batch);
     }
 
     @SuppressWarnings("unchecked")
@@ -146,7 +156,11 @@ public final class OutboxDrain {
     /** A failed send: each message of it is tried again later with backoff, or dead-lettered once its attempts are used. */
     public void failed(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (OutboxMessage message : batch(exchange)) {
+        List<OutboxMessage> batch = batch(exchange);
+        if (!batch.isEmpty()) {
+            stats.failed(batch.get(0).lane(), batch.size());
+        }
+        for (OutboxMessage message : batch) {
             failed(message, error);
         }
     }
