@@ -119,7 +119,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         }
         CursorStore cursors = new CursorStore(db.jdbc());
         RejectStore rejects = new RejectStore(db.jdbc());
-        Outbox outbox = new Outbox(db.jdbc(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
+        Outbox outbox = new Outbox(db.jdbc(), db.tx(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox, destinations);
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(Instant.now()));
         Ingest ingest = new Ingest(feeds, db.tx(), cursors, rejects, outbox, destinations, json);
@@ -141,7 +141,9 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
                 PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
-        registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
+        OutboxDrain drain = new OutboxDrain(outbox, deadLetters, destinations, deliverySettings);
+        registry.bind("outboxDrain", drain);
+        registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
                 config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
@@ -149,6 +151,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
         context.addLifecycleStrategy(new FeedRouteInstaller(config.bool("camel.main.routes-reload-enabled",
                 config.bool("camel.main.routesReloadEnabled", false))));
+        context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
     }
 

@@ -5,7 +5,9 @@ import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.VendorException;
 import dev.vendorpoller.store.Sql;
+import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -66,6 +68,8 @@ public final class DeadLetters {
         long id = tx.execute(s -> {
             long dl = record(message.feed(), DeadLetter.Kind.DELIVERY, message.kind(), null, message.endpointUri(),
                     message.idempotencyKey(), Failures.vendorCause(error), message.payload(), message.attempts());
+            jdbc.update("UPDATE dead_letter SET record_key = ?, version_time = ? WHERE id = ?", message.recordKey(),
+                    Sql.utc(message.versionTime()), dl);
             outbox.delivered(message.id());
             return dl;
         });
@@ -92,7 +96,9 @@ public final class DeadLetters {
 
     /**
      * Replays one dead letter: a delivery goes back into the outbox, to be sent to the endpoint the feed configures
-     * for its kind at send time; a page needs nothing re-sent, since its cursor never moved and the next poll reads
+     * for its kind at send time. A record version goes back as the version it was: if a newer version of the record is
+     * pending it is superseded, and if the endpoint already accepted a newer one it is dropped as stale — the replay then
+     * sends nothing, because the receiver has (or is about to get) something newer; it never goes backwards; a page needs nothing re-sent, since its cursor never moved and the next poll reads
      * it again. Idempotent: a dead letter is replayed at most once.
      *
      * @return false if there is no such dead letter or it was replayed already
@@ -100,7 +106,7 @@ public final class DeadLetters {
     public boolean replay(long id) {
         return Boolean.TRUE.equals(tx.execute(s -> {
             List<Map<String, Object>> rows = jdbc.queryForList("SELECT feed, kind, outbox_kind, endpoint_uri,"
-                    + " idempotency_key, payload FROM dead_letter WHERE id = ? AND replayed_at IS NULL", id);
+                    + " idempotency_key, payload, record_key, version_time FROM dead_letter WHERE id = ? AND replayed_at IS NULL", id);
             if (rows.isEmpty()) {
                 return false;
             }
@@ -108,11 +114,16 @@ public final class DeadLetters {
             if (DeadLetter.Kind.DELIVERY.name().equals(row.get("kind"))) {
                 outbox.enqueue((String) row.get("feed"), OutboxKind.valueOf((String) row.get("outbox_kind")),
                         (String) row.get("endpoint_uri"),
-                        List.of(new Outbox.Entry((String) row.get("idempotency_key"), (String) row.get("payload"))));
+                        List.of(new Outbox.Entry((String) row.get("idempotency_key"), (String) row.get("payload"),
+                                (String) row.get("record_key"), versionTime(row.get("version_time")))));
             }
             jdbc.update("UPDATE dead_letter SET replayed_at = ? WHERE id = ?", OffsetDateTime.now(ZoneOffset.UTC), id);
             return true;
         }));
+    }
+
+    private static Instant versionTime(Object value) {
+        return value instanceof OffsetDateTime t ? t.toInstant() : value instanceof Timestamp t ? t.toInstant() : null;
     }
 
     private long record(String feed, DeadLetter.Kind kind, OutboxKind outboxKind, String cursor, String endpoint, String key,
@@ -145,6 +156,9 @@ public final class DeadLetters {
                 return ps;
             }, holder);
             long id = holder.getKey().longValue();
+            if (outboxKind == OutboxKind.DEAD_LETTER) {
+                return id; // a copy of a dead letter that could not be forwarded: kept here, never forwarded again
+            }
             destinations.target(feed, OutboxKind.DEAD_LETTER).ifPresent(target -> outbox.enqueue(feed, OutboxKind.DEAD_LETTER,
                     target.uri(), List.of(new Outbox.Entry("dead-letter-" + id, deadLetterJson(id, feed, kind, cursor, type,
                             message, payload, status, excerpt)))));

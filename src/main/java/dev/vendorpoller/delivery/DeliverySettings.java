@@ -3,17 +3,24 @@ package dev.vendorpoller.delivery;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the outbox drain delivers ({@code vendor-poller.outbox.*}), validated at start-up.
  *
- * @param batchSize     messages read per drain pass
+ * @param batchSize     the most messages a lane's pass reads (a batched sink reads at least a batch per slot)
  * @param maxAttempts   attempts before a delivery is dead-lettered
  * @param retryDelay    the base of the full-jitter backoff between attempts
  * @param maxRetryDelay its cap, at least {@code retryDelay}
  */
 public record DeliverySettings(int batchSize, int maxAttempts, Duration retryDelay, Duration maxRetryDelay) {
     static final String MAX_RETRY_DELAY = "vendor-poller.outbox.max-retry-delay";
+    /** Deliveries each lane has in flight at once, unless a feed's sink-concurrency says otherwise [1]. */
+    public static final String CONCURRENCY = "vendor-poller.outbox.concurrency";
+    /** Every vendor-poller.outbox.* key the service reads (here, in Destinations and in routes/outbox-drain.yaml). */
+    public static final List<String> KEYS = List.of("vendor-poller.outbox.poll-interval-ms", "vendor-poller.outbox.batch-size",
+            "vendor-poller.outbox.max-attempts", "vendor-poller.outbox.retry-delay", MAX_RETRY_DELAY, CONCURRENCY,
+            "vendor-poller.outbox.orphan-sweep-ms");
 
     public static DeliverySettings load(ConfigReader config) {
         Duration retryDelay = config.duration("vendor-poller.outbox.retry-delay", Duration.ofSeconds(2));

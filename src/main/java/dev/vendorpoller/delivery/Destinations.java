@@ -24,17 +24,25 @@ public final class Destinations {
     public static final String SINK_FIELDS = "sink-fields";
     public static final String REJECT_URI = "reject-uri";
     public static final String DEAD_LETTER_URI = "dead-letter-uri";
+    /** How many deliveries the feed's sink lane has in flight at once [vendor-poller.outbox.concurrency, 1]. */
+    public static final String SINK_CONCURRENCY = "sink-concurrency";
+    /** Messages per request to the sink [1: one record per request]; above 1 the sink takes a JSON array. */
+    public static final String SINK_BATCH_SIZE = "sink-batch-size";
     /** The feed keys this class reads. */
-    public static final List<String> KEYS = List.of(SINK_URI, SINK_ACCOUNT, SINK_FIELDS, REJECT_URI, DEAD_LETTER_URI);
+    public static final List<String> KEYS = List.of(SINK_URI, SINK_ACCOUNT, SINK_FIELDS, REJECT_URI, DEAD_LETTER_URI,
+            SINK_CONCURRENCY, SINK_BATCH_SIZE);
+    /** The most a lane may have in flight, and the most messages one request may carry. */
+    static final int MAX_CONCURRENCY = 64;
+    static final int MAX_BATCH = 10_000;
     private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     /**
      * Where a delivery goes now: a Camel URI, sent directly or, when an account is named, through its route; and how
      * a sink record's canonical JSON becomes the body sent there ({@link SinkMapping}, the feed's sink-fields).
      */
-    public record Target(String uri, Optional<String> account, SinkMapping mapping) {
-        public static Target direct(String uri) {
-            return new Target(uri, Optional.empty(), SinkMapping.IDENTITY);
+    public record Target(String uri, Optional<String> account, SinkMapping mapping, int concurrency, int batchSize) {
+        public static Target direct(String uri, int concurrency) {
+            return new Target(uri, Optional.empty(), SinkMapping.IDENTITY, concurrency, 1);
         }
     }
 
@@ -48,6 +56,7 @@ public final class Destinations {
     /** Reads and checks the delivery keys of every feed; a bad one stops the start-up naming its property. */
     public static Destinations load(ConfigReader config, Collection<String> feeds) {
         Map<String, Map<OutboxKind, Target>> byFeed = new LinkedHashMap<>();
+        int concurrency = config.positiveInt(DeliverySettings.CONCURRENCY, 1, MAX_CONCURRENCY);
         for (String feed : feeds) {
             String p = "vendor-poller.feed." + feed + ".";
             Map<OutboxKind, Target> targets = new LinkedHashMap<>();
@@ -57,10 +66,19 @@ public final class Destinations {
             if (fields.isPresent() && sinkUri.isEmpty()) {
                 throw new ConfigException(p + SINK_FIELDS, "needs " + p + SINK_URI + ": it maps what is sent there");
             }
+            for (String key : List.of(SINK_CONCURRENCY, SINK_BATCH_SIZE)) {
+                if (config.optional(p + key).isPresent() && sinkUri.isEmpty()) {
+                    throw new ConfigException(p + key, "needs " + p + SINK_URI + ": it tunes the delivery there");
+                }
+            }
+            int sinkConcurrency = config.positiveInt(p + SINK_CONCURRENCY, concurrency, MAX_CONCURRENCY);
+            int batchSize = config.positiveInt(p + SINK_BATCH_SIZE, 1, MAX_BATCH);
             sinkUri.ifPresent(uri -> targets.put(OutboxKind.SINK, new Target(uri, account,
-                    fields.map(f -> SinkMapping.parse(p + SINK_FIELDS, f)).orElse(SinkMapping.IDENTITY))));
-            config.optional(p + REJECT_URI).ifPresent(uri -> targets.put(OutboxKind.REJECT, Target.direct(uri)));
-            config.optional(p + DEAD_LETTER_URI).ifPresent(uri -> targets.put(OutboxKind.DEAD_LETTER, Target.direct(uri)));
+                    fields.map(f -> SinkMapping.parse(p + SINK_FIELDS, f)).orElse(SinkMapping.IDENTITY), sinkConcurrency,
+                    batchSize)));
+            config.optional(p + REJECT_URI).ifPresent(uri -> targets.put(OutboxKind.REJECT, Target.direct(uri, concurrency)));
+            config.optional(p + DEAD_LETTER_URI).ifPresent(uri -> targets.put(OutboxKind.DEAD_LETTER,
+                    Target.direct(uri, concurrency)));
             targets.values().forEach(target -> EndpointUris.registerSecrets(target.uri()));
             byFeed.put(feed, Map.copyOf(targets));
         }
@@ -96,6 +114,13 @@ public final class Destinations {
     /** Where the feed's messages of {@code kind} go now; empty when the feed (no longer) configures one. */
     public Optional<Target> target(String feed, OutboxKind kind) {
         return Optional.ofNullable(byFeed.getOrDefault(feed, Map.of()).get(kind));
+    }
+
+    /** Every configured lane with where it goes now, in configuration order. */
+    public Map<Lane, Target> lanes() {
+        Map<Lane, Target> lanes = new LinkedHashMap<>();
+        byFeed.forEach((feed, targets) -> targets.forEach((kind, target) -> lanes.put(new Lane(feed, kind), target)));
+        return lanes;
     }
 
     /** True when the feed delivers messages of {@code kind} somewhere. */

@@ -120,7 +120,8 @@ public final class Ingest {
         rejected.forEach(r -> byKey.putIfAbsent(r.reconciliationKey(), r));
         List<RejectStore.Row> newRejects = rejects.unseen(feed.name(), byKey.values().stream().map(this::row).toList());
         List<Outbox.Entry> sink = destinations.delivers(feed.name(), OutboxKind.SINK)
-                ? ledger.current().stream().map(r -> new Outbox.Entry(r.idempotencyKey(), toJson(r))).toList() : List.of();
+                ? ledger.current().stream().map(r -> new Outbox.Entry(r.idempotencyKey(), toJson(r),
+                        Outbox.recordKey(r.source(), r.recordId()), r.versionTime())).toList() : List.of();
         List<Outbox.Entry> rejectCopies = destinations.delivers(feed.name(), OutboxKind.REJECT)
                 ? newRejects.stream().map(r -> new Outbox.Entry(r.reconciliationKey(), toJson(byKey.get(r.reconciliationKey()))))
                         .toList() : List.of();

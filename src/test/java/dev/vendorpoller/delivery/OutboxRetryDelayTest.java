@@ -17,7 +17,7 @@ class OutboxRetryDelayTest {
 
     @Test
     void outbox_retries_use_truncated_exponential_backoff_with_full_jitter() {
-        Outbox outbox = new Outbox(null, Duration.ofMillis(100), Duration.ofMillis(1000));
+        Outbox outbox = new Outbox(null, null, Duration.ofMillis(100), Duration.ofMillis(1000));
         for (int attempt = 1; attempt <= 8; attempt++) {
             long ceiling = Math.min(1000, 100L << (attempt - 1));
             int n = attempt;

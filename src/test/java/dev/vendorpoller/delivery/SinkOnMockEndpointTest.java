@@ -15,17 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a sink receives, seen without a sink server: the drain route is advised (Camel's AdviceWith) so that sends to
- * the feed's file sink go to a mock endpoint instead, and the test waits on Camel's NotifyBuilder for the poll runs.
+ * What a sink receives, seen without a sink server: the test kit's mock endpoints take every send to a file endpoint
+ * instead of the file (mockEndpointsAndSkip), and the test waits on Camel's NotifyBuilder for the poll runs.
  */
 class SinkOnMockEndpointTest extends VendorAndPoller {
+
+    @Override
+    public String isMockEndpointsAndSkip() {
+        return "file:*";
+    }
     static final Duration WAIT = Duration.ofSeconds(20);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,10 +37,8 @@ class SinkOnMockEndpointTest extends VendorAndPoller {
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson(page("c1", false,
                 rec("r1", "a@x.io", "2026-01-01T00:00:01Z"), rec("r2", "b@x.io", "2026-01-01T00:00:02Z")))));
         String sinkDir = Files.createTempDirectory("sink").toString();
-        poller.feed("forms", vendor.baseUrl(), "sink-uri", "file:" + sinkDir)
-                .beforeStart(context -> adviseSinkToMock(context))
-                .start();
-        MockEndpoint sink = poller.context().getEndpoint("mock:sink", MockEndpoint.class);
+        poller.feed("forms", vendor.baseUrl(), "sink-uri", "file:" + sinkDir).start();
+        MockEndpoint sink = getMockEndpoint("mock:file:" + sinkDir);
         sink.expectedMessageCount(2);
 
         await(poller.runsOf("forms", 3), WAIT); // the same page read again and again: nothing new after the first run
@@ -55,14 +56,5 @@ class SinkOnMockEndpointTest extends VendorAndPoller {
         assertThat(received.stream().map(e -> e.getMessage().getHeader("Idempotency-Key")).distinct()).hasSize(2);
         assertThat(Files.list(Path.of(sinkDir))).as("the original file sink was skipped").isEmpty();
         assertThat(poller.count("SELECT COUNT(*) FROM outbox")).isZero();
-    }
-
-    private static void adviseSinkToMock(CamelContext context) {
-        try {
-            AdviceWith.adviceWith(context, "outbox-drain", route -> route.interceptSendToEndpoint("file:*")
-                    .skipSendToOriginalEndpoint().to("mock:sink"));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

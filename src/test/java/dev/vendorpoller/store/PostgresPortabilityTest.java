@@ -85,8 +85,14 @@ class PostgresPortabilityTest extends ServiceTest {
                 .set("vendor-poller.idempotency.prune-cron", "0/1+*+*+*+*+?")
                 .start();
 
-        await("caught up and delivered", WAIT, () -> countAt("c2") >= 1
-                && vendor.findAll(postRequestedFor(urlPathEqualTo("/sink"))).size() == 2);
+        // r1's first version is sent only if the drain takes it before page c1 commits r1's newer one (issue 11: a
+        // newer pending version supersedes an older undelivered one), so 1 or 2 posts, the newest last
+        await("caught up and delivered", WAIT, () -> countAt("c2") >= 1 && poller.count("SELECT COUNT(*) FROM outbox") == 0
+                && vendor.findAll(postRequestedFor(urlPathEqualTo("/sink"))).stream()
+                        .anyMatch(r -> r.getBodyAsString().contains("new@x.io")));
+        var sinkPosts = vendor.findAll(postRequestedFor(urlPathEqualTo("/sink")));
+        assertThat(sinkPosts.size()).isBetween(1, 2);
+        assertThat(sinkPosts.get(sinkPosts.size() - 1).getBodyAsString()).contains("new@x.io");
         poller.restart();
         int before = countAt("c2");
         await("polled again after restart", WAIT, () -> countAt("c2") > before);

@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.test.junit5.util.CamelContextTestHelper;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterEach;
 
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.AfterEach;
  * A test first sets up its vendor and its settings ({@link #newPoller()}), then starts the service; a restart builds
  * a new context on the same database. So the kit's own per-test context stays an empty placeholder
  * ({@link #isUseAdviceWith()}: not started), and {@link #context} points at the service once it runs, for
- * {@code NotifyBuilder}, {@code AdviceWith} and mock endpoints.
+ * {@code NotifyBuilder}, {@code AdviceWith} ({@link PollerHarness#beforeStart}) and the kit's mock endpoints
+ * ({@code isMockEndpointsAndSkip()}), which also reach routes created as the context starts (feeds, outbox lanes).
  */
 public abstract class ServiceTest extends CamelMainTestSupport {
     private Properties overrides; // no initializer: CamelTestSupport's constructor asks for it before field initializers run
@@ -78,6 +80,8 @@ public abstract class ServiceTest extends CamelMainTestSupport {
             building = false;
         }
         context = (ModelCamelContext) service;
+        // the kit's mock endpoints (isMockEndpoints / isMockEndpointsAndSkip), for routes created at start too
+        CamelContextTestHelper.enableAutoMocking(service, isMockEndpoints(), isMockEndpointsAndSkip());
         for (Consumer<CamelContext> step : beforeStart) {
             step.accept(service);
         }
