@@ -3,6 +3,7 @@ package dev.vendorpoller.demo;
 import dev.vendorpoller.app.ServiceExtension;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,6 +30,8 @@ public final class DemoExtension implements ServiceExtension {
                 config.positiveInt(PREFIX + "live-per-second", (int) d.livePerSecond(), 1_000_000),
                 0, false);
         DemoVendor vendor = new DemoVendor(options);
+        // the demo's data lives beside the service's database, so both survive a restart together
+        vendor.persistIn(Path.of(config.string("vendor-poller.data-dir", "data")));
         // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
         vendor.participants().limits(ParticipantsDemo.oneAtATime(
                 config.positiveInt(PREFIX + "participants-per-second", 0, 1_000_000)));
