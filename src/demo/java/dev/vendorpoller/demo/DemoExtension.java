@@ -4,6 +4,7 @@ import dev.vendorpoller.app.ServiceExtension;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -16,6 +17,12 @@ public final class DemoExtension implements ServiceExtension {
     @Override
     public String prefix() {
         return PREFIX;
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of("port", "token", "backlog", "invalid-every", "failure-rate", "live-per-second",
+                "participants-per-second", "limits", "hidden-limits", "rate-limit-dialect", "stripe", "stripe-events-per-second");
     }
 
     @Override

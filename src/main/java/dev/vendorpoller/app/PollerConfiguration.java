@@ -54,9 +54,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -66,11 +69,13 @@ import org.apache.camel.support.service.ServiceSupport;
  * that run once the routes are loaded get what they need as one {@link Service}.
  */
 public final class PollerConfiguration implements CamelConfiguration {
-    private static final String DEMO = "vendor-poller.demo.";
+    static final String DEMO = "vendor-poller.demo.";
 
     @Override
     public void configure(CamelContext context) throws Exception {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
+        // first: a typo in any key (a required one included) is named as such, with the key it probably meant
+        ConfigKeys.check(config, presentKeys(context), ServiceLoader.load(ServiceExtension.class));
         StoreSettings storeSettings = StoreSettings.load(config);
         DeliverySettings deliverySettings = DeliverySettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
@@ -125,6 +130,16 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
+    }
+
+    /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */
+    private static Set<String> presentKeys(CamelContext context) {
+        Set<String> keys = new TreeSet<>();
+        PropertiesComponent properties = context.getPropertiesComponent();
+        // loadProperties: the initial properties, the files and the overrides
+        Stream.of(properties.loadProperties(), System.getProperties()).forEach(p -> p.stringPropertyNames().stream()
+                .filter(k -> k.startsWith(ConfigKeys.SCOPE)).forEach(keys::add));
+        return keys;
     }
 
     /** The feed's records: the kind whose raw type its source fills, bound to the feed's settings and the source. */

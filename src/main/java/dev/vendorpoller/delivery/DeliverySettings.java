@@ -3,6 +3,7 @@ package dev.vendorpoller.delivery;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the outbox drain delivers ({@code vendor-poller.outbox.*}), validated at start-up.
@@ -14,6 +15,9 @@ import java.time.Duration;
  */
 public record DeliverySettings(int batchSize, int maxAttempts, Duration retryDelay, Duration maxRetryDelay) {
     static final String MAX_RETRY_DELAY = "vendor-poller.outbox.max-retry-delay";
+    /** The outbox keys ({@code poll-interval-ms} is read by routes/outbox-drain.yaml). */
+    public static final List<String> KEYS = List.of("vendor-poller.outbox.poll-interval-ms", "vendor-poller.outbox.batch-size",
+            "vendor-poller.outbox.max-attempts", "vendor-poller.outbox.retry-delay", MAX_RETRY_DELAY);
 
     public static DeliverySettings load(ConfigReader config) {
         Duration retryDelay = config.duration("vendor-poller.outbox.retry-delay", Duration.ofSeconds(2));
