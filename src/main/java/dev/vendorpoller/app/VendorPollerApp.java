@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar vendor-poller.jar [--config FILE]... [Camel Main options]}. Config defaults to
+ * {@code java -jar vendor-poller.jar [--config FILE]... [Camel Main options]}, or {@code ... ops FEED OPERATION}
+ * ({@link OpsCli}) against a running service. Config defaults to
  * config/application.properties; repeat --config to layer files (a later one overrides), e.g. the dev profile.
  */
 public final class VendorPollerApp {
@@ -18,6 +19,9 @@ public final class VendorPollerApp {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("ops")) {
+            System.exit(OpsCli.run(List.of(args).subList(1, args.length), System.getenv(), System.out, System.err));
+        }
         List<Path> configs = new ArrayList<>();
         List<String> camelArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {

@@ -8,6 +8,8 @@ import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.RejectStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -44,23 +46,29 @@ public final class Operations {
         this.facts = new FeedFacts(db.jdbc());
     }
 
-    /** @param statusPort the status page's port on 127.0.0.1 (0: no status page) */
-    public void start(CamelContext context, int statusPort) {
+    /** Starts metrics, health checks, the feed MBeans, the status page with the HTTP operations, and Jolokia. */
+    public void start(CamelContext context, OpsSettings settings) {
         observe(context);
-        startStatusPage(context, statusPort);
+        Map<String, FeedManagement> managed = new LinkedHashMap<>();
+        for (Feed feed : feeds.all()) {
+            managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest));
+        }
+        startStatusPage(context, settings, managed);
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
         if (agent == null) {
             LOG.info("JMX is off (camel.main.jmx-enabled=false): no feed MBeans");
             return;
         }
-        for (Feed feed : feeds.all()) {
+        managed.forEach((name, management) -> {
             try {
-                agent.register(new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest),
-                        FeedManagement.objectName(feed.name()));
-                LOG.info("feed {} manageable over JMX as {}", feed.name(), FeedManagement.objectName(feed.name()));
+                agent.register(management, FeedManagement.objectName(name));
+                LOG.debug("feed {} manageable over JMX as {}", name, FeedManagement.objectName(name));
             } catch (Exception e) {
-                throw new IllegalStateException("cannot register the JMX MBean of feed " + feed.name(), e);
+                throw new IllegalStateException("cannot register the JMX MBean of feed " + name, e);
             }
+        });
+        if (settings.jolokiaPort() > 0) {
+            Jolokia.start(context, settings.jolokiaPort());
         }
     }
 
@@ -84,20 +92,24 @@ public final class Operations {
         }
     }
 
-    /** The status page on 127.0.0.1:{@code port} (0: no status page). */
-    private void startStatusPage(CamelContext context, int port) {
+    /** The status page and the HTTP operations on 127.0.0.1 (status port 0: neither). */
+    private void startStatusPage(CamelContext context, OpsSettings settings, Map<String, FeedManagement> managed) {
+        int port = settings.statusPort();
         if (port <= 0) {
             return;
         }
         try {
             StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, facts, deadLetters, db.jdbc());
+            page.serve("/ops/", new OpsEndpoint(managed, settings.opsToken()));
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
                     page.close();
                 }
             });
-            LOG.info("status page on http://127.0.0.1:{}/status", page.port());
+            LOG.info("status page on http://127.0.0.1:{}/status; operations over HTTP {}", page.port(),
+                    settings.opsToken().isPresent() ? "on http://127.0.0.1:" + page.port() + "/ops/ (bearer token)"
+                            : "off (no " + OpsSettings.OPS_TOKEN + ")");
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the status page on 127.0.0.1:" + port
                     + " (property vendor-poller.status.port)", e);

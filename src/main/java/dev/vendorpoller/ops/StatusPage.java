@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.delivery.DeadLetter;
 import dev.vendorpoller.delivery.DeadLetters;
@@ -61,6 +62,11 @@ public final class StatusPage implements AutoCloseable {
             return t;
         }));
         server.start();
+    }
+
+    /** Serves {@code path} on the same loopback server (the HTTP operations). */
+    void serve(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     public int port() {
