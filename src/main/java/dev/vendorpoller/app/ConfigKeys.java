@@ -5,6 +5,7 @@ import dev.vendorpoller.account.AccountConfigLoader;
 import dev.vendorpoller.auth.OAuth2Settings;
 import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.KnownKeys;
+import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.delivery.DeliverySettings;
 import dev.vendorpoller.delivery.Destinations;
 import dev.vendorpoller.feed.FeedConfigLoader;
@@ -39,6 +40,7 @@ final class ConfigKeys {
     static final List<String> RETRY = List.of("vendor-poller.retry.max-redeliveries", "vendor-poller.retry.base-delay",
             "vendor-poller.retry.max-delay", "vendor-poller.retry.max-rate-limited");
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.config");
+    private static final Pattern SECRET = Pattern.compile("(token|password|secret|key)$");
     private static final Pattern OWNED = Pattern.compile("vendor-poller\\.(feed|account)\\.([^.]+)\\..*");
 
     private ConfigKeys() {
@@ -92,6 +94,18 @@ final class ConfigKeys {
             LOG.warn("not read, as no feed uses them ({} = {}): the keys of {}", FeedConfigLoader.FEEDS,
                     String.join(",", feeds), String.join(", ", unread));
         }
+    }
+
+    /** Every vendor-poller.* value at DEBUG (secrets masked), one line at INFO: the start-up log stays short. */
+    static void logSummary(ConfigReader config, Set<String> present) {
+        if (LOG.isDebugEnabled()) {
+            for (String key : present) {
+                String value = SECRET.matcher(key).find() ? "****" : config.optional(key).map(Secrets::mask).orElse("");
+                LOG.debug("  {} = {}", key, value);
+            }
+        }
+        LOG.info("configuration: {} vendor-poller.* keys, feeds {} (every key at DEBUG: logger vendor-poller.config)",
+                present.size(), config.optional(FeedConfigLoader.FEEDS).orElse("none"));
     }
 
     private static void feedKeys(KnownKeys known, String p, Optional<String> type) {

@@ -29,6 +29,7 @@ import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.ops.Operations;
+import dev.vendorpoller.ops.RetryLog;
 import dev.vendorpoller.poll.PollRun;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
@@ -75,7 +76,9 @@ public final class PollerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
         // first: a typo in any key (a required one included) is named as such, with the key it probably meant
-        ConfigKeys.check(config, presentKeys(context), ServiceLoader.load(ServiceExtension.class));
+        Set<String> present = presentKeys(context);
+        ConfigKeys.check(config, present, ServiceLoader.load(ServiceExtension.class));
+        ConfigKeys.logSummary(config, present);
         StoreSettings storeSettings = StoreSettings.load(config);
         DeliverySettings deliverySettings = DeliverySettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
@@ -126,10 +129,11 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("dataSource", db.dataSource());
         registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
+        registry.bind("retryLog", new RetryLog());
         registry.bind("outboxDrain", new OutboxDrain(outbox, deadLetters, destinations, deliverySettings));
         registry.bind("idempotencyRetention", new Retention(storeSettings.idempotencyRetention()));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
-                new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
+                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest)));
     }
 
     /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */

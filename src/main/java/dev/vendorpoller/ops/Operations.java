@@ -1,5 +1,6 @@
 package dev.vendorpoller.ops;
 
+import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
@@ -29,6 +30,7 @@ public final class Operations {
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
 
     private final Feeds feeds;
+    private final Accounts accounts;
     private final Database db;
     private final CursorStore cursors;
     private final DeadLetters deadLetters;
@@ -36,8 +38,10 @@ public final class Operations {
     private final Ingest ingest;
     private final FeedFacts facts;
 
-    public Operations(Feeds feeds, Database db, CursorStore cursors, DeadLetters deadLetters, RejectStore rejects, Ingest ingest) {
+    public Operations(Feeds feeds, Accounts accounts, Database db, CursorStore cursors, DeadLetters deadLetters,
+            RejectStore rejects, Ingest ingest) {
         this.feeds = feeds;
+        this.accounts = accounts;
         this.db = db;
         this.cursors = cursors;
         this.deadLetters = deadLetters;
@@ -49,6 +53,7 @@ public final class Operations {
     /** Starts metrics, health checks, the feed MBeans, the status page with the HTTP operations, and Jolokia. */
     public void start(CamelContext context, OpsSettings settings) {
         observe(context);
+        logManagementUrls(context);
         Map<String, FeedManagement> managed = new LinkedHashMap<>();
         for (Feed feed : feeds.all()) {
             managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest));
@@ -72,6 +77,20 @@ public final class Operations {
         }
     }
 
+    /**
+     * Where health and metrics are, at the address the management server binds (Camel's own summary line says
+     * 0.0.0.0 whatever camel.management.host is; log4j2.properties keeps it at WARN).
+     */
+    private static void logManagementUrls(CamelContext context) {
+        var properties = context.getPropertiesComponent();
+        if (!"true".equalsIgnoreCase(properties.resolveProperty("camel.management.enabled").orElse("false").trim())) {
+            return;
+        }
+        String base = "http://" + properties.resolveProperty("camel.management.host").orElse("0.0.0.0").trim() + ":"
+                + properties.resolveProperty("camel.management.port").orElse("9876").trim();
+        LOG.info("health on {}/observe/health, metrics on {}/observe/metrics", base, base);
+    }
+
     /** Feed metrics into Camel's Micrometer registry (when camel.metrics.enabled) and health checks into its registry. */
     private void observe(CamelContext context) {
         MeterRegistry meters = context.getRegistry().findSingleByType(MeterRegistry.class);
@@ -80,7 +99,8 @@ public final class Operations {
             register(context, health, new DatabaseHealthCheck(db.jdbc()));
         }
         if (meters != null) {
-            feeds.all().stream().map(Feed::account).distinct().forEach(account -> AccountMetrics.bind(account, meters));
+            // every account, those only sinks use included (they take 429s too)
+            accounts.all().forEach(account -> AccountMetrics.bind(account, meters));
         }
         for (Feed feed : feeds.all()) {
             if (meters != null) {
@@ -99,7 +119,7 @@ public final class Operations {
             return;
         }
         try {
-            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, facts, deadLetters, db.jdbc());
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, db.jdbc());
             page.serve("/ops/", new OpsEndpoint(managed, settings.opsToken()));
             context.addService(new ServiceSupport() {
                 @Override

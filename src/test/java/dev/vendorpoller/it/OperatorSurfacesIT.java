@@ -60,7 +60,11 @@ class OperatorSurfacesIT {
 
                 Path camelStatus = Path.of(System.getProperty("user.home"), ".camel", service.pid() + "-status.json");
                 assertThat(camelStatus).as("the Camel CLI connector's status file (camel get / camel top read it)").exists();
-                assertThat(Files.readString(camelStatus)).contains("poll-forms");
+                long until = System.nanoTime() + Duration.ofSeconds(15).toNanos(); // the connector rewrites it every second
+                while (!Files.readString(camelStatus).contains("poll-forms") && System.nanoTime() < until) {
+                    Thread.sleep(300);
+                }
+                assertThat(Files.readString(camelStatus)).contains("\"name\":\"vendor-poller\"").contains("poll-forms");
 
                 Process ops = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                         ServiceProcess.jar().toString(), "ops", "--port", String.valueOf(status), "forms", "pause")
