@@ -3,6 +3,8 @@ package dev.vendorpoller.demo;
 import dev.vendorpoller.app.ServiceExtension;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
+import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -18,6 +20,12 @@ public final class DemoExtension implements ServiceExtension {
     }
 
     @Override
+    public List<String> keys() {
+        return List.of("port", "token", "backlog", "invalid-every", "failure-rate", "live-per-second",
+                "participants-per-second", "limits", "hidden-limits", "rate-limit-dialect", "stripe", "stripe-events-per-second");
+    }
+
+    @Override
     public AutoCloseable start(ConfigReader config) throws Exception {
         DemoVendor.Options d = DemoVendor.Options.defaults();
         var options = new DemoVendor.Options(
@@ -29,6 +37,8 @@ public final class DemoExtension implements ServiceExtension {
                 config.positiveInt(PREFIX + "live-per-second", (int) d.livePerSecond(), 1_000_000),
                 0, false);
         DemoVendor vendor = new DemoVendor(options);
+        // the demo's data lives beside the service's database, so both survive a restart together
+        vendor.persistIn(Path.of(config.string("vendor-poller.data-dir", "data")));
         // its participants sink (POST /participants/add) takes one request at a time; optionally at most N a second
         vendor.participants().limits(ParticipantsDemo.oneAtATime(
                 config.positiveInt(PREFIX + "participants-per-second", 0, 1_000_000)));

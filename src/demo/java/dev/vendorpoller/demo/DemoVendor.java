@@ -6,6 +6,7 @@ import dev.vendorpoller.ops.LoopbackHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class DemoVendor implements AutoCloseable {
     });
     private volatile boolean caughtUp;
     private volatile VendorLimits limits;
+    private DemoState state;
 
     public DemoVendor(Options options) throws IOException {
         this.options = options;
@@ -76,7 +78,7 @@ public final class DemoVendor implements AutoCloseable {
      * {@code eventsPerSecond} new ones, each visible up to 3 s late. Call before start.
      */
     public DemoVendor stripe(int eventsPerSecond) {
-        StripeDemo stripe = new StripeDemo(options.token(), 200, options.backlog(), 3000);
+        StripeDemo stripe = new StripeDemo(options.token(), 200, options.backlog(), 3000, state);
         server.createContext("/stripe/events", stripe);
         if (eventsPerSecond > 0) {
             live.scheduleAtFixedRate(stripe::publish, 1000, Math.max(1, 1000 / eventsPerSecond), TimeUnit.MILLISECONDS);
@@ -84,10 +86,23 @@ public final class DemoVendor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Keeps the vendor's data in {@code dir} across its own restarts (the demo's: the service's data directory): the
+     * registration log continues where it was, Stripe's events keep their ids and times. Call before stripe and start.
+     */
+    public DemoVendor persistIn(Path dir) {
+        this.state = DemoState.in(dir);
+        size.set(Math.max(options.backlog(), state.registrationsPublished()));
+        return this;
+    }
+
     public DemoVendor start() {
         server.start();
         if (options.livePerSecond() > 0) {
             live.scheduleAtFixedRate(() -> size.addAndGet(Math.max(1, options.livePerSecond() / 10)), 100, 100, TimeUnit.MILLISECONDS);
+        }
+        if (state != null) {
+            live.scheduleAtFixedRate(() -> state.registrationsPublished(size.get()), 1, 1, TimeUnit.SECONDS);
         }
         return this;
     }
@@ -175,7 +190,9 @@ public final class DemoVendor implements AutoCloseable {
             Thread.sleep(options.pageDelayMillis());
         }
         long end = size.get();
-        long to = Math.min(end, from + limit);
+        // a cursor past the published log (the demo's state lost, or a kill within its last second): nothing new yet,
+        // the same cursor back, as any vendor answers a client that is ahead of what it has
+        long to = Math.max(from, Math.min(end, from + limit));
         byte[] body = options.cachePages()
                 ? pageCache.computeIfAbsent(from + ":" + to + ":" + end, k -> page(from, to, end))
                 : page(from, to, end);
@@ -232,6 +249,9 @@ public final class DemoVendor implements AutoCloseable {
     public void close() {
         live.shutdownNow();
         server.stop(0);
+        if (state != null) {
+            state.registrationsPublished(size.get());
+        }
     }
 
     /**

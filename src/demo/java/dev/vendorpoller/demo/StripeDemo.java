@@ -1,5 +1,7 @@
 package dev.vendorpoller.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.vendorpoller.ops.LoopbackHttp;
@@ -25,7 +27,9 @@ public final class StripeDemo implements HttpHandler {
     private final String token;
     private final long registrations;
     private final long maxLateMillis;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Random random = new Random(7);
+    private final DemoState state;
     private final List<Event> events = new ArrayList<>();
     private long seq;
 
@@ -37,12 +41,28 @@ public final class StripeDemo implements HttpHandler {
      * @param registrations how many demo registration ids events may refer to (a few beyond exist only later)
      */
     public StripeDemo(String token, int backfill, long registrations, long maxLateMillis) {
+        this(token, backfill, registrations, maxLateMillis, null);
+    }
+
+    /**
+     * @param state where the events are kept across restarts (null: nowhere). Events published before a restart are
+     *              served again as they were, with the same ids and times, and new ids never repeat old ones.
+     */
+    StripeDemo(String token, int backfill, long registrations, long maxLateMillis, DemoState state) {
         this.token = token;
         this.registrations = registrations;
         this.maxLateMillis = maxLateMillis;
-        long now = System.currentTimeMillis();
-        for (int i = backfill; i > 0; i--) {
-            add(now / 1000 - i * 20L, 0);
+        this.state = state;
+        if (state != null) {
+            for (String line : state.stripeEvents()) {
+                restore(line);
+            }
+        }
+        if (events.isEmpty()) {
+            long now = System.currentTimeMillis();
+            for (int i = backfill; i > 0; i--) {
+                add(now / 1000 - i * 20L, 0);
+            }
         }
     }
 
@@ -53,13 +73,32 @@ public final class StripeDemo implements HttpHandler {
 
     private synchronized void add(long created, long lateMillis) {
         long n = seq++;
-        String id = "evt_" + Long.toString(Math.abs(random.nextLong()), 36);
+        // unique per sequence number (an odd multiplier is a bijection), in no order: Stripe's ids are not ordered
+        String id = "evt_" + Long.toUnsignedString(n * 0x9E3779B97F4A7C15L, 36);
         String type = TYPES[(int) (n % TYPES.length)];
         String ref = type.startsWith("customer") ? "" : "\"registration_id\":\"" + DemoData.id(n * 37 % (registrations + 50)) + "\"";
         String json = "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created\":" + created
                 + ",\"data\":{\"object\":{\"id\":\"pi_" + n + "\",\"amount\":" + (2500 + n % 7 * 500) + ",\"currency\":\"eur\","
                 + "\"status\":\"" + type.substring(type.lastIndexOf('.') + 1) + "\",\"metadata\":{" + ref + "}}}}";
-        events.add(new Event(id, created, n, created * 1000 + lateMillis, json));
+        Event event = new Event(id, created, n, created * 1000 + lateMillis, json);
+        if (state != null) {
+            // kept before it can be served: a restart never serves this id with another time or body
+            state.stripeEventPublished("{\"seq\":" + n + ",\"visible_at\":" + event.visibleAt() + ",\"event\":" + json + "}");
+        }
+        events.add(event);
+    }
+
+    private void restore(String line) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            JsonNode event = node.get("event");
+            long n = node.get("seq").asLong();
+            events.add(new Event(event.get("id").asText(), event.get("created").asLong(), n, node.get("visible_at").asLong(),
+                    event.toString()));
+            seq = Math.max(seq, n + 1);
+        } catch (IOException | RuntimeException e) {
+            // a line cut short by a kill: that event was never served
+        }
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.Optional;
 
 /** Reads one account's block ({@code vendor-poller.account.<name>.*}), failing at start-up on the first bad property. */
 public final class AccountConfigLoader {
+    /** The credential keys of an account (relative to its prefix); its governor, breaker and OAuth2 declare theirs. */
+    public static final List<String> KEYS = List.of("auth", "token", "api-key-header", "username", "password");
     private final ConfigReader config;
 
     public AccountConfigLoader(ConfigReader config) {

@@ -1,5 +1,7 @@
 package dev.vendorpoller.app;
 
+import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.ops.OpsSettings;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -15,9 +17,8 @@ final class OperationsInstaller implements StartupListener {
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         if (done.compareAndSet(false, true)) {
-            int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("vendor-poller.status.port")
-                    .orElse("0").trim());
-            Service.of(context).operations().start(context, port);
+            ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
+            Service.of(context).operations().start(context, OpsSettings.load(config));
         }
     }
 }

@@ -32,6 +32,7 @@ import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.ops.Operations;
+import dev.vendorpoller.ops.RetryLog;
 import dev.vendorpoller.poll.PollRun;
 import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
@@ -59,10 +60,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -75,11 +79,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class PollerConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(PollerConfiguration.class);
-    private static final String DEMO = "vendor-poller.demo.";
+    static final String DEMO = "vendor-poller.demo.";
 
     @Override
     public void configure(CamelContext context) throws Exception {
         ConfigReader config = new ConfigReader(key -> context.getPropertiesComponent().resolveProperty(key));
+        // first: a typo in any key (a required one included) is named as such, with the key it probably meant
+        Set<String> present = presentKeys(context);
+        ConfigKeys.check(config, present, ServiceLoader.load(ServiceExtension.class));
+        ConfigKeys.logSummary(config, present);
         StoreSettings storeSettings = StoreSettings.load(config);
         DeliverySettings deliverySettings = DeliverySettings.load(config);
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
@@ -141,18 +149,29 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
                 PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
+        registry.bind("retryLog", new RetryLog());
         OutboxDrain drain = new OutboxDrain(outbox, deadLetters, destinations, deliverySettings);
         registry.bind("outboxDrain", drain);
         registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
                 config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
-                new Operations(feeds, db, cursors, deadLetters, rejects, ingest)));
+                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest)));
         // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
         context.addLifecycleStrategy(new FeedRouteInstaller(config.bool("camel.main.routes-reload-enabled",
                 config.bool("camel.main.routesReloadEnabled", false))));
         context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
+    }
+
+    /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */
+    private static Set<String> presentKeys(CamelContext context) {
+        Set<String> keys = new TreeSet<>();
+        PropertiesComponent properties = context.getPropertiesComponent();
+        // loadProperties: the initial properties, the files and the overrides
+        Stream.of(properties.loadProperties(), System.getProperties()).forEach(p -> p.stringPropertyNames().stream()
+                .filter(k -> k.startsWith(ConfigKeys.SCOPE)).forEach(keys::add));
+        return keys;
     }
 
     /** The feed's records: the kind whose raw type its source fills, bound to the feed's settings and the source. */

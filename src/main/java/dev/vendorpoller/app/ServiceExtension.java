@@ -1,6 +1,7 @@
 package dev.vendorpoller.app;
 
 import dev.vendorpoller.config.ConfigReader;
+import java.util.List;
 
 /**
  * Something that starts with the service and stops with it, found on the class path through
@@ -19,4 +20,9 @@ public interface ServiceExtension {
      * @return what to close when the service stops
      */
     AutoCloseable start(ConfigReader config) throws Exception;
+
+    /** The keys it reads, relative to {@link #prefix()} ({@code enabled} aside); empty: any key under the prefix. */
+    default List<String> keys() {
+        return List.of();
+    }
 }

@@ -6,6 +6,7 @@ import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -39,6 +40,10 @@ public record OAuth2Settings(
         Objects.requireNonNull(refreshMargin, "refreshMargin");
         Objects.requireNonNull(clientAuth, "clientAuth");
     }
+
+    /** The keys of the refresh-token grant, relative to the account's prefix. */
+    public static final List<String> KEYS = List.of("oauth2.token-url", "oauth2.client-id", "oauth2.client-secret",
+            "oauth2.refresh-token", "oauth2.refresh-margin", "oauth2.client-auth");
 
     /** Reads {@code prefix + "oauth2.*"}; the secrets are registered with {@link Secrets} so error text masks them. */
     public static OAuth2Settings load(ConfigReader config, String prefix) {

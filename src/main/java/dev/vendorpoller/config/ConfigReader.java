@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
  * variable (VENDOR_POLLER_FEED_X_TOKEN overrides vendor-poller.feed.x.token).
  */
 public final class ConfigReader {
+    /** A shell-style {@code ${NAME}}: properties files do not expand it, and sending it as a token fails late (a 401). */
+    private static final Pattern SHELL_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private final Function<String, Optional<String>> resolver;
 
     public ConfigReader(Function<String, Optional<String>> resolver) {
@@ -20,7 +23,12 @@ public final class ConfigReader {
     }
 
     public Optional<String> optional(String key) {
-        return resolver.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        Optional<String> value = resolver.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        value.map(SHELL_VARIABLE::matcher).filter(Matcher::matches).ifPresent(m -> {
+            throw new ConfigException(key, "is '${" + m.group(1) + "}', which is not expanded: write {{env:" + m.group(1)
+                    + "}} to read the environment variable");
+        });
+        return value;
     }
 
     public String required(String key) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.failure.VendorException;
+import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.store.Sql;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -53,10 +54,41 @@ public final class DeadLetters {
     public void pageFailed(String feed, String cursor, int attempts, Throwable error) {
         Throwable cause = Failures.vendorCause(error);
         String payload = cause instanceof VendorException v ? v.bodyExcerpt() : null;
+        Optional<Long> open = openPage(feed, cursor);
+        if (open.isPresent()) {
+            // the same page, still stuck: one open dead letter per stuck cursor, not one per scheduled run
+            int failures = repeat(open.get(), cause, payload, attempts);
+            pageFailureListener.accept(feed);
+            LOG.warn("feed={} page after cursor {} failed again ({} runs, dead letter #{}) after {} attempt(s): {}", feed,
+                    Cursor.shorten(cursor), failures, open.get(), attempts, Secrets.mask(String.valueOf(error)));
+            return;
+        }
         long id = record(feed, DeadLetter.Kind.PAGE, null, cursor, null, null, cause, payload, attempts);
         pageFailureListener.accept(feed);
-        LOG.warn("feed={} page after cursor {} dead-lettered as #{} after {} attempt(s): {}", feed, cursor, id,
+        LOG.warn("feed={} page after cursor {} dead-lettered as #{} after {} attempt(s): {}", feed, Cursor.shorten(cursor), id,
                 attempts, Secrets.mask(String.valueOf(error)));
+    }
+
+    private Optional<Long> openPage(String feed, String cursor) {
+        String sameCursor = cursor == null ? "page_cursor IS NULL" : "page_cursor = ?";
+        Object[] args = cursor == null ? new Object[] {feed} : new Object[] {feed, cursor};
+        return jdbc.queryForList("SELECT id FROM dead_letter WHERE feed = ? AND kind = 'PAGE' AND replayed_at IS NULL AND "
+                + sameCursor + " ORDER BY id DESC", Long.class, args).stream().findFirst();
+    }
+
+    /** Another failed run of an open page dead letter: its last error, attempts and answer, one more failure. */
+    private int repeat(long id, Throwable error, String payload, int attempts) {
+        String type = error == null ? "unknown" : error.getClass().getName();
+        String message = Secrets.mask(error == null ? "unknown error" : String.valueOf(error.getMessage()));
+        Integer status = error instanceof VendorException v && v.status() > 0 ? v.status() : null;
+        String excerpt = error instanceof VendorException v ? Failures.excerpt(Secrets.mask(v.bodyExcerpt())) : null;
+        return tx.execute(s -> {
+            jdbc.update("UPDATE dead_letter SET failures = failures + 1, last_failed_at = ?, attempts = ?, error_type = ?,"
+                    + " error_message = ?, payload = ?, http_status = ?, response_excerpt = ? WHERE id = ?",
+                    OffsetDateTime.now(ZoneOffset.UTC), attempts, Sql.truncate(type, 255), Sql.truncate(message, 4000),
+                    Secrets.mask(payload), status, excerpt, id);
+            return jdbc.queryForObject("SELECT failures FROM dead_letter WHERE id = ?", Integer.class, id);
+        });
     }
 
     /**

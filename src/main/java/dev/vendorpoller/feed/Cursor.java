@@ -9,6 +9,7 @@ import java.util.Optional;
  */
 public final class Cursor {
     private static final Cursor START = new Cursor(null);
+    private static final int SHORT = 48;
     private final String value;
 
     private Cursor(String value) {
@@ -41,6 +42,20 @@ public final class Cursor {
     @Override
     public int hashCode() {
         return Objects.hashCode(value);
+    }
+
+    /** For a log line or the status page: short cursors as they are, long ones (JSON state) cut in the middle. */
+    public String shortened() {
+        return shorten(value);
+    }
+
+    /** {@link #shortened()} of a raw stored value; null is the start of the data. */
+    public static String shorten(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "<start>";
+        }
+        String flat = raw.replaceAll("\\s+", " ");
+        return flat.length() <= SHORT ? flat : flat.substring(0, SHORT - 14) + "…" + flat.substring(flat.length() - 13);
     }
 
     @Override

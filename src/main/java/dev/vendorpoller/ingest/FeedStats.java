@@ -15,6 +15,8 @@ public final class FeedStats {
     private volatile Instant lastCommit;
     /** Records read per minute (epoch minute → count), the last hour, for the status page's chart. */
     private final ConcurrentSkipListMap<Long, Long> perMinute = new ConcurrentSkipListMap<>();
+    /** Versions that became current per minute (epoch minute → count), the last hour: what the status page charts. */
+    private final ConcurrentSkipListMap<Long, Long> ledgeredPerMinute = new ConcurrentSkipListMap<>();
     private volatile Instant lastFailure;
     private volatile RequestObserver observer = (status, nanos) -> { };
     final AtomicLong cursorRecoveries = new AtomicLong();
@@ -98,6 +100,13 @@ public final class FeedStats {
         long minute = at.getEpochSecond() / 60;
         perMinute.merge(minute, (long) outcome.records(), Long::sum);
         perMinute.headMap(minute - 60).clear();
+        ledgeredPerMinute.merge(minute, (long) outcome.ledgered(), Long::sum);
+        ledgeredPerMinute.headMap(minute - 60).clear();
+    }
+
+    /** New versions (ledgered, duplicates not counted) in each of the last {@code minutes} minutes, oldest first. */
+    public long[] ledgeredPerMinute(Instant now, int minutes) {
+        return buckets(ledgeredPerMinute, now, minutes);
     }
 
     public long pages() {
@@ -122,6 +131,10 @@ public final class FeedStats {
 
     /** Records read in each of the last {@code minutes} minutes, oldest first (the current minute last). */
     public long[] recordsPerMinute(Instant now, int minutes) {
+        return buckets(perMinute, now, minutes);
+    }
+
+    private static long[] buckets(ConcurrentSkipListMap<Long, Long> perMinute, Instant now, int minutes) {
         long current = now.getEpochSecond() / 60;
         long[] counts = new long[minutes];
         for (int i = 0; i < minutes; i++) {

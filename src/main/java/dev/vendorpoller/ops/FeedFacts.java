@@ -21,6 +21,30 @@ public final class FeedFacts {
         return Optional.ofNullable(newest).map(n -> Duration.between(n.toInstant(), Instant.now()));
     }
 
+    /** Records in the feed's ledger (registrations or payment events), whatever this process did since it started. */
+    public long ledgerTotal(String feed) {
+        return count("SELECT COUNT(*) FROM ledger_registration WHERE source = ?", feed)
+                + count("SELECT COUNT(*) FROM payment_event WHERE source = ?", feed);
+    }
+
+    /** The stored cursor, or empty at the start of the data. */
+    public Optional<String> cursor(String feed) {
+        return jdbc.queryForList("SELECT cursor_value FROM feed_cursor WHERE feed = ?", String.class, feed).stream()
+                .filter(v -> v != null && !v.isBlank()).findFirst();
+    }
+
+    /** The newest open dead letter's error: what went wrong last, and when (its latest failure). */
+    public Optional<LastError> lastError(String feed) {
+        return jdbc.query("SELECT kind, error_message, http_status, COALESCE(last_failed_at, created_at) FROM dead_letter"
+                + " WHERE feed = ? AND replayed_at IS NULL ORDER BY id DESC FETCH FIRST 1 ROWS ONLY",
+                (rs, i) -> new LastError(rs.getString(1), rs.getString(2), rs.getObject(3, Integer.class),
+                        rs.getObject(4, OffsetDateTime.class).toInstant()), feed).stream().findFirst();
+    }
+
+    /** @param status the vendor's HTTP status, null when none came */
+    public record LastError(String kind, String message, Integer status, Instant at) {
+    }
+
     public long outboxDepth(String feed) {
         return count("SELECT COUNT(*) FROM outbox WHERE feed = ?", feed);
     }

@@ -179,12 +179,18 @@ public final class FeedManagement {
             throw new IllegalArgumentException("cursor must be START or 1-" + MAX_CURSOR + " printable characters");
         }
         Cursor next = value.equals("START") ? Cursor.start() : Cursor.of(value.trim());
+        try {
+            feed.source().request(next); // the feed's own reading of a cursor: one it cannot read is refused, not stored
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a cursor a " + feed.config().type() + " feed can read ("
+                    + e.getMessage() + "): nothing changed", e);
+        }
         Cursor previous = tx.execute(s -> {
             Cursor before = cursors.load(feed.name());
             cursors.reset(feed.name(), next);
             return before;
         });
-        LOG.info("operator reset the cursor of feed {} from {} to {}", feed.name(), previous, next);
+        LOG.info("operator reset the cursor of feed {} from {} to {}", feed.name(), previous.shortened(), next.shortened());
         return "cursor " + previous + " -> " + next;
     }
 

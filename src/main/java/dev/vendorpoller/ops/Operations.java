@@ -1,5 +1,6 @@
 package dev.vendorpoller.ops;
 
+import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
@@ -8,6 +9,8 @@ import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.RejectStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -27,6 +30,7 @@ public final class Operations {
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
 
     private final Feeds feeds;
+    private final Accounts accounts;
     private final Database db;
     private final CursorStore cursors;
     private final DeadLetters deadLetters;
@@ -34,8 +38,10 @@ public final class Operations {
     private final Ingest ingest;
     private final FeedFacts facts;
 
-    public Operations(Feeds feeds, Database db, CursorStore cursors, DeadLetters deadLetters, RejectStore rejects, Ingest ingest) {
+    public Operations(Feeds feeds, Accounts accounts, Database db, CursorStore cursors, DeadLetters deadLetters,
+            RejectStore rejects, Ingest ingest) {
         this.feeds = feeds;
+        this.accounts = accounts;
         this.db = db;
         this.cursors = cursors;
         this.deadLetters = deadLetters;
@@ -44,24 +50,45 @@ public final class Operations {
         this.facts = new FeedFacts(db.jdbc());
     }
 
-    /** @param statusPort the status page's port on 127.0.0.1 (0: no status page) */
-    public void start(CamelContext context, int statusPort) {
+    /** Starts metrics, health checks, the feed MBeans, the status page with the HTTP operations, and Jolokia. */
+    public void start(CamelContext context, OpsSettings settings) {
         observe(context);
-        startStatusPage(context, statusPort);
+        logManagementUrls(context);
+        Map<String, FeedManagement> managed = new LinkedHashMap<>();
+        for (Feed feed : feeds.all()) {
+            managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest));
+        }
+        startStatusPage(context, settings, managed);
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
         if (agent == null) {
             LOG.info("JMX is off (camel.main.jmx-enabled=false): no feed MBeans");
             return;
         }
-        for (Feed feed : feeds.all()) {
+        managed.forEach((name, management) -> {
             try {
-                agent.register(new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest),
-                        FeedManagement.objectName(feed.name()));
-                LOG.info("feed {} manageable over JMX as {}", feed.name(), FeedManagement.objectName(feed.name()));
+                agent.register(management, FeedManagement.objectName(name));
+                LOG.debug("feed {} manageable over JMX as {}", name, FeedManagement.objectName(name));
             } catch (Exception e) {
-                throw new IllegalStateException("cannot register the JMX MBean of feed " + feed.name(), e);
+                throw new IllegalStateException("cannot register the JMX MBean of feed " + name, e);
             }
+        });
+        if (settings.jolokiaPort() > 0) {
+            Jolokia.start(context, settings.jolokiaPort());
         }
+    }
+
+    /**
+     * Where health and metrics are, at the address the management server binds (Camel's own summary line says
+     * 0.0.0.0 whatever camel.management.host is; log4j2.properties keeps it at WARN).
+     */
+    private static void logManagementUrls(CamelContext context) {
+        var properties = context.getPropertiesComponent();
+        if (!"true".equalsIgnoreCase(properties.resolveProperty("camel.management.enabled").orElse("false").trim())) {
+            return;
+        }
+        String base = "http://" + properties.resolveProperty("camel.management.host").orElse("0.0.0.0").trim() + ":"
+                + properties.resolveProperty("camel.management.port").orElse("9876").trim();
+        LOG.info("health on {}/observe/health, metrics on {}/observe/metrics", base, base);
     }
 
     /** Feed metrics into Camel's Micrometer registry (when camel.metrics.enabled) and health checks into its registry. */
@@ -72,7 +99,8 @@ public final class Operations {
             register(context, health, new DatabaseHealthCheck(db.jdbc()));
         }
         if (meters != null) {
-            feeds.all().stream().map(Feed::account).distinct().forEach(account -> AccountMetrics.bind(account, meters));
+            // every account, those only sinks use included (they take 429s too)
+            accounts.all().forEach(account -> AccountMetrics.bind(account, meters));
         }
         for (Feed feed : feeds.all()) {
             if (meters != null) {
@@ -84,20 +112,24 @@ public final class Operations {
         }
     }
 
-    /** The status page on 127.0.0.1:{@code port} (0: no status page). */
-    private void startStatusPage(CamelContext context, int port) {
+    /** The status page and the HTTP operations on 127.0.0.1 (status port 0: neither). */
+    private void startStatusPage(CamelContext context, OpsSettings settings, Map<String, FeedManagement> managed) {
+        int port = settings.statusPort();
         if (port <= 0) {
             return;
         }
         try {
-            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, facts, deadLetters, db.jdbc());
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, db.jdbc());
+            page.serve("/ops/", new OpsEndpoint(managed, settings.opsToken()));
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
                     page.close();
                 }
             });
-            LOG.info("status page on http://127.0.0.1:{}/status", page.port());
+            LOG.info("status page on http://127.0.0.1:{}/status; operations over HTTP {}", page.port(),
+                    settings.opsToken().isPresent() ? "on http://127.0.0.1:" + page.port() + "/ops/ (bearer token)"
+                            : "off (no " + OpsSettings.OPS_TOKEN + ")");
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the status page on 127.0.0.1:" + port
                     + " (property vendor-poller.status.port)", e);

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.vendorpoller.account.Account;
+import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.delivery.DeadLetter;
 import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.failure.Failures;
+import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ops.LoopbackHttp;
@@ -15,10 +20,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -37,16 +44,18 @@ public final class StatusPage implements AutoCloseable {
     private final HttpServer server;
     private final CamelContext context;
     private final Feeds feeds;
+    private final Accounts accounts;
     private final FeedFacts facts;
     private final DeadLetters deadLetters;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] html;
 
-    public StatusPage(String host, int port, CamelContext context, Feeds feeds, FeedFacts facts, DeadLetters deadLetters,
-            JdbcTemplate jdbc) throws IOException {
+    public StatusPage(String host, int port, CamelContext context, Feeds feeds, Accounts accounts, FeedFacts facts,
+            DeadLetters deadLetters, JdbcTemplate jdbc) throws IOException {
         this.context = context;
         this.feeds = feeds;
+        this.accounts = accounts;
         this.facts = facts;
         this.deadLetters = deadLetters;
         this.jdbc = jdbc;
@@ -63,6 +72,11 @@ public final class StatusPage implements AutoCloseable {
         server.start();
     }
 
+    /** Serves {@code path} on the same loopback server (the HTTP operations). */
+    void serve(String path, HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -74,6 +88,7 @@ public final class StatusPage implements AutoCloseable {
             switch (path) {
                 case "/status", "/status/" -> LoopbackHttp.send(http, 200, "text/html; charset=utf-8", html);
                 case "/status/feeds.json" -> sendJson(http, feedsJson());
+                case "/status/accounts.json" -> sendJson(http, accountsJson());
                 case "/status/rejects.json" -> sendJson(http, rejectsJson(query.get("feed")));
                 case "/status/dead-letters.json" -> sendJson(http, deadLettersJson(query.get("feed")));
                 default -> LoopbackHttp.send(http, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
@@ -96,14 +111,18 @@ public final class StatusPage implements AutoCloseable {
             HealthCheck.Result result = health.get("feed-" + feed.name());
             f.put("health", result == null ? "UNKNOWN" : result.getState().name());
             f.put("health_message", result == null ? "" : result.getMessage().orElse(""));
-            facts.lag(feed.name()).ifPresentOrElse(lag -> f.put("lag_seconds", lag.toSeconds()), () -> f.putNull("lag_seconds"));
-            Instant last = feed.stats().lastCommit();
-            f.put("last_successful_poll", last == null ? null : last.toString());
-            ArrayNode chart = f.putArray("records_per_minute");
-            for (long n : feed.stats().recordsPerMinute(now, CHART_MINUTES)) {
+            lag(f, feed);
+            f.put("last_successful_poll", Times.iso(feed.stats().lastCommit()));
+            f.put("cursor", Cursor.shorten(facts.cursor(feed.name()).orElse(null)));
+            facts.lastError(feed.name()).ifPresentOrElse(e -> f.putObject("last_error").put("kind", e.kind())
+                    .put("message", Failures.excerpt(e.message())).put("http_status", e.status()).put("at", Times.iso(e.at())),
+                    () -> f.putNull("last_error"));
+            // new versions per minute (what the ledger gained), not records read: re-reads and duplicates count nothing
+            ArrayNode chart = f.putArray("new_versions_per_minute");
+            for (long n : feed.stats().ledgeredPerMinute(now, CHART_MINUTES)) {
                 chart.add(n);
             }
-            f.put("records_in", feed.stats().records()).put("ledgered", feed.stats().ledgered())
+            f.put("records_in", feed.stats().records()).put("ledgered", facts.ledgerTotal(feed.name()))
                     .put("rejects_stored", facts.storedRejects(feed.name()))
                     .put("dead_letters", facts.openDeadLetters(feed.name()))
                     .put("outbox_depth", facts.outboxDepth(feed.name()));
@@ -115,6 +134,50 @@ public final class StatusPage implements AutoCloseable {
                 f.putNull("budget_remaining"); // neither stated by the vendor nor configured: shown as n/a, never invented
             }
             f.put("breaker", feed.account().breaker().getState().name());
+            f.putArray("lanes"); // per sink lane (depth, oldest age, rate): filled by the delivery lanes when they exist
+        }
+        return out;
+    }
+
+    /**
+     * Lag in words, only where the feed sets max-lag: the newest version's age means nothing for a vendor whose
+     * records are old by nature (the demo's start in 2026-01), and health already says UP or DOWN against max-lag.
+     */
+    private void lag(ObjectNode f, Feed feed) {
+        Optional<Duration> max = feed.config().maxLag();
+        Optional<Duration> lag = max.isPresent() ? facts.lag(feed.name()) : Optional.empty();
+        if (max.isEmpty() || lag.isEmpty()) {
+            f.putNull("lag");
+            return;
+        }
+        boolean behind = lag.get().compareTo(max.get()) > 0;
+        f.putObject("lag").put("seconds", lag.get().toSeconds()).put("max_seconds", max.get().toSeconds())
+                .put("words", (behind ? "behind by " : "within, ") + Times.words(lag.get()) + " (max-lag " + Times.words(max.get()) + ")")
+                .put("behind", behind);
+    }
+
+    /** Every vendor account, those only sinks use included: budget, breaker, 429s, learned limit, who uses it. */
+    ArrayNode accountsJson() {
+        ArrayNode out = json.createArrayNode();
+        for (Account account : accounts.all()) {
+            ObjectNode a = out.addObject().put("name", account.name());
+            ArrayNode users = a.putArray("feeds");
+            feeds.all().stream().filter(f -> f.account() == account).forEach(f -> users.add(f.name()));
+            a.put("sink_only", users.isEmpty());
+            long budget = account.governor().budgetRemaining();
+            if (budget >= 0) {
+                a.put("budget_remaining", budget);
+            } else {
+                a.putNull("budget_remaining");
+            }
+            a.put("breaker", account.breaker().getState().name()).put("requests", account.governor().requests())
+                    .put("rate_limited", account.governor().rateLimited()).put("in_flight", account.governor().inFlight());
+            double learned = account.governor().learnedRate();
+            if (Double.isFinite(learned)) {
+                a.put("learned_rate_limit", Math.round(learned * 10) / 10.0);
+            } else {
+                a.putNull("learned_rate_limit");
+            }
         }
         return out;
     }
@@ -124,7 +187,7 @@ public final class StatusPage implements AutoCloseable {
         jdbc.query("SELECT reconciliation_key, external_id, errors, raw_payload, rejected_at FROM rejected_record"
                 + " WHERE feed = ? ORDER BY rejected_at DESC FETCH FIRST 20 ROWS ONLY", rs -> {
                     ObjectNode r = out.addObject().put("reconciliation_key", rs.getString(1)).put("external_id", rs.getString(2))
-                            .put("rejected_at", rs.getObject(5, OffsetDateTime.class).toInstant().toString());
+                            .put("rejected_at", Times.iso(rs.getObject(5, OffsetDateTime.class).toInstant()));
                     r.set("errors", parse(rs.getString(3)));
                     r.set("raw", parse(rs.getString(4)));
                 }, feed);
@@ -136,7 +199,7 @@ public final class StatusPage implements AutoCloseable {
         for (DeadLetter d : deadLetters.latest(feed, 20)) {
             out.addObject().put("id", d.id()).put("kind", d.kind().name()).put("page_cursor", d.pageCursor())
                     .put("error_type", d.errorType()).put("error_message", d.errorMessage()).put("attempts", d.attempts())
-                    .put("created_at", d.createdAt().toString()).put("replayed", d.replayedAt() != null);
+                    .put("created_at", Times.iso(d.createdAt())).put("replayed", d.replayedAt() != null);
         }
         return out;
     }

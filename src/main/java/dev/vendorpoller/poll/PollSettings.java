@@ -1,6 +1,7 @@
 package dev.vendorpoller.poll;
 
 import dev.vendorpoller.config.ConfigReader;
+import java.util.List;
 
 /**
  * How far a run goes before it calls a feed wedged (issue 12, "Wedges and loops").
@@ -12,6 +13,7 @@ import dev.vendorpoller.config.ConfigReader;
  */
 public record PollSettings(int maxCursorRecoveries, int maxStalledRuns) {
     public static final String PREFIX = "vendor-poller.poll.";
+    public static final List<String> KEYS = List.of(PREFIX + "max-cursor-recoveries", PREFIX + "max-stalled-runs");
 
     public static PollSettings load(ConfigReader config) {
         return new PollSettings(config.positiveInt(PREFIX + "max-cursor-recoveries", 3, 1_000),

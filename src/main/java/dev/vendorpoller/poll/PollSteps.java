@@ -193,7 +193,8 @@ public final class PollSteps {
                 .addKeyValue("ledgered", applied.ledgered()).addKeyValue("duplicates", applied.duplicates() + applied.stale())
                 .addKeyValue("rejected", applied.rejected()).addKeyValue("has_more", more)
                 .addKeyValue("duration_ms", pageNanos / 1_000_000).addKeyValue("commit_ms", commitNanos / 1_000_000)
-                .log("feed={} page committed: cursor {} -> {}, {}, hasMore={}, ms={}, commitMs={}", feed, before, after,
+                .log("feed={} page committed: cursor {} -> {}, {}, hasMore={}, ms={}, commitMs={}", feed, before.shortened(),
+                        after.shortened(),
                         applied.summary(), more, pageNanos / 1_000_000, commitNanos / 1_000_000);
     }
 

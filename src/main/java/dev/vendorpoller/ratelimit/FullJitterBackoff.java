@@ -15,7 +15,8 @@ public final class FullJitterBackoff extends RedeliveryPolicy {
         setMaximumRedeliveries(maximumRedeliveries);
         setRedeliveryDelay(baseMillis);
         setMaximumRedeliveryDelay(capMillis);
-        setRetryAttemptedLogLevel(LoggingLevel.WARN);
+        // one line per retry comes from the route's onRedelivery (its classified reason); Camel's own is for DEBUG
+        setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
         setLogRetryStackTrace(false);
         setLogExhausted(false);
     }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * concurrency cap. After each response it reads what the vendor said ({@link RateLimitHeaders}) and adapts at once.
  * <p>
  * The steady per-second pace of the configured tiers is also applied in the route by Camel's Throttle EIP
- * ({@link #throttleLimit()}); this class is for what the Throttle EIP cannot do (README "Rate limits and resilience").
+ * ({@link #throttleLimit()}); this class is for what the Throttle EIP cannot do (docs/design.md "Rate limits and resilience").
  */
 public final class Governor {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.governor");

@@ -52,6 +52,12 @@ public final class SourceTypes {
         return type;
     }
 
+    /** The keys a feed of {@code type} reads for its source (relative to the feed's prefix); empty for an unknown type. */
+    public static List<String> keys(String type) {
+        SourceType t = BY_TYPE.get(type);
+        return t == null ? List.of() : t.keys();
+    }
+
     public static SourceAdapter<?> create(FeedConfig feed, ConfigReader config) {
         return of(feed).factory().create(feed, config);
     }

@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The stored messageId is {@link #messageId}: the record's idempotency key behind its version time in hex. Same
  * identity as the key alone, but time-ordered: a page's keys land in a few neighbouring B-tree leaves instead of one
  * random leaf each, which is what keeps H2's copy-on-write store from rewriting a leaf per record on every commit
- * (measured: 20k -> 50k+ key inserts/s; see README "Performance").
+ * (measured: 20k -> 50k+ key inserts/s; see docs/performance.md).
  */
 public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
     private final JdbcTemplate jdbc;

@@ -4,6 +4,7 @@ import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.config.Secret;
 import dev.vendorpoller.config.Secrets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the service keeps its state, and for how long it remembers record versions: {@code vendor-poller.db.*} and
@@ -11,8 +12,13 @@ import java.time.Duration;
  */
 public record StoreSettings(String dbUrl, String dbUser, Secret dbPassword, int dbPoolSize, Duration idempotencyRetention) {
 
+    /** The service-wide keys of storage ({@code data-dir} is read by the db url's placeholder and by the demo). */
+    public static final List<String> KEYS = List.of("vendor-poller.data-dir", "vendor-poller.db.url", "vendor-poller.db.user",
+            "vendor-poller.db.password", "vendor-poller.db.pool-size", "vendor-poller.idempotency.retention",
+            "vendor-poller.idempotency.prune-cron", "vendor-poller.idempotency.prune-batch");
+
     public static StoreSettings load(ConfigReader config) {
-        String url = config.required("vendor-poller.db.url");
+        String url = absoluteDataDir(config.required("vendor-poller.db.url"));
         return new StoreSettings(
                 url,
                 config.string("vendor-poller.db.user", "sa"),
@@ -23,6 +29,14 @@ public record StoreSettings(String dbUrl, String dbUser, Secret dbPassword, int 
                 // PostgreSQL: page commits, the outbox drain, and (clustered) Quartz's trigger acquisition share it
                 config.positiveInt("vendor-poller.db.pool-size", url.startsWith("jdbc:h2:") ? 1 : 8, 64),
                 config.duration("vendor-poller.idempotency.retention", Duration.ofDays(90)));
+    }
+
+    /**
+     * The bundled url is {@code jdbc:h2:file:./{{vendor-poller.data-dir}}/…} (H2 wants a relative path to start with
+     * {@code ./}); with an absolute data-dir that reads {@code .//srv/x/…}, which H2 would put under {@code ./srv/x}.
+     */
+    static String absoluteDataDir(String url) {
+        return url.startsWith("jdbc:h2:file:.//") ? "jdbc:h2:file:/" + url.substring("jdbc:h2:file:.//".length()) : url;
     }
 
     /** Settings for a database at {@code url} with the defaults (tests, benchmarks). */

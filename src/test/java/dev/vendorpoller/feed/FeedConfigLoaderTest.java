@@ -72,6 +72,12 @@ class FeedConfigLoaderTest {
     }
 
     @Test
+    void should_refuse_a_shell_variable_that_properties_never_expand() {
+        props.put(P + "token", "${FORMS_TOKEN}");
+        assertFailsNaming(P + "token", "write {{env:FORMS_TOKEN}}");
+    }
+
+    @Test
     void should_name_the_missing_base_url() {
         props.remove(P + "base-url");
         assertFailsNaming(P + "base-url", "is required");

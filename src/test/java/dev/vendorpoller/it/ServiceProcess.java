@@ -74,11 +74,21 @@ final class ServiceProcess {
      * @param stderrApart stderr to {@code log + ".err"} instead
      */
     static ServiceProcess start(Path config, Path log, boolean stderrApart, List<String> jvmArgs, Map<String, String> env) {
+        return start(jar(), config, log, stderrApart, jvmArgs, env);
+    }
+
+    /** The README's first command: the demo jar (the service with the demo vendor beside it), with {@code config}. */
+    static ServiceProcess startDemo(Path config, Path log) {
+        return start(demoJar(), config, log, false, List.of(), Map.of());
+    }
+
+    private static ServiceProcess start(Path jar, Path config, Path log, boolean stderrApart, List<String> jvmArgs,
+            Map<String, String> env) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", jar().toString(), "--config", config.toString()));
+        command.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot());
         builder.environment().putAll(env);
         builder.redirectOutput(log.toFile());

@@ -59,6 +59,9 @@ class StartupConfigIT {
                 Arguments.of("missing base-url", P + "base-url", (UnaryOperator<List<String>>) c -> without(c, P + "base-url")),
                 Arguments.of("missing token", P + "token", (UnaryOperator<List<String>>) c -> without(c, P + "token")),
                 Arguments.of("unknown feed type", P + "type", (UnaryOperator<List<String>>) c -> with(c, P + "type", "soap-api")),
+                Arguments.of("typo in an optional key", P + "page-sise", (UnaryOperator<List<String>>) c -> with(c, P + "page-sise", "50")),
+                Arguments.of("typo in a required key", P + "base-ulr",
+                        (UnaryOperator<List<String>>) c -> with(without(c, P + "base-url"), P + "base-ulr", vendorUrl())),
                 Arguments.of("malformed cron", P + "schedule.cron",
                         (UnaryOperator<List<String>>) c -> with(without(c, P + "schedule.interval"), P + "schedule.cron", "not a cron")));
     }
@@ -78,6 +81,35 @@ class StartupConfigIT {
                     .contains("vendor-poller: Invalid configuration: property '" + property + "'");
             assertThat(service.output()).as("%s: stdout and stderr", defect).contains(property).doesNotContain(TOKEN);
             assertThat(vendor.pagesServed()).as("%s: pages polled before failing", defect).isEqualTo(pagesBefore);
+        } finally {
+            service.ensureDead();
+        }
+    }
+
+    @Test
+    void should_say_the_default_file_was_not_read_and_log_no_sigterm_when_an_extra_config_alone_fails() throws Exception {
+        Path extra = write(List.of(P + "page-size = 50"));
+        ServiceProcess service = ServiceProcess.start(extra, tmp.resolve("extra.log"), true, List.of(), Map.of());
+        try {
+            assertThat(service.awaitExit(FAIL_FAST)).as("exit code; output:%n%s", service.output()).isEqualTo(2);
+            assertThat(service.stderr()).contains("vendor-poller: Invalid configuration: property")
+                    .contains("config/application.properties was not read: --config FILE replaces it")
+                    .contains("--config config/application.properties --config FILE");
+            assertThat(service.output()).doesNotContain("SIGTERM");
+        } finally {
+            service.ensureDead();
+        }
+    }
+
+    @Test
+    void should_point_at_the_key_meant_when_a_key_is_misspelt() throws Exception {
+        Path config = write(with(config(vendorUrl()), P + "page-sise", "50"));
+        ServiceProcess service = ServiceProcess.start(config, tmp.resolve("typo.log"), true, List.of(), Map.of());
+        try {
+            assertThat(service.awaitExit(FAIL_FAST)).as("exit code; output:%n%s", service.output()).isEqualTo(2);
+            assertThat(service.stderr()).contains("property '" + P + "page-sise' is not a known key: did you mean '"
+                    + P + "page-size'?");
+            assertThat(service.output()).doesNotContain("SIGTERM");
         } finally {
             service.ensureDead();
         }

@@ -1,6 +1,8 @@
 package dev.vendorpoller.ops;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -101,5 +103,36 @@ class StatusPageTest extends ServiceTest {
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.createDirectories(Path.of("target"));
         Files.copy(shot, Path.of("target", "status-page.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void should_show_database_totals_new_versions_cursor_last_error_and_sink_only_accounts_after_a_restart() throws Exception {
+        vendor.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(200)));
+        vendor.stubFor(get(urlPathEqualTo("/broken/registrations")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"no such list\"}")));
+        poller.feed("forms", vendor.baseUrl(), "sink-uri", vendor.baseUrl() + "/sink", "sink-account", "crm")
+                .feed("broken", vendor.baseUrl() + "/broken").account("crm", "token", "crm-token").start();
+        await("forms committed", Duration.ofSeconds(20), () -> poller.count("SELECT COUNT(*) FROM feed_cursor") == 1);
+        await("the broken feed dead-lettered", Duration.ofSeconds(20), () -> poller.count("SELECT COUNT(*) FROM dead_letter") >= 1);
+        poller.restart(); // totals come from the database: a restart does not zero them
+
+        browser.get("http://127.0.0.1:" + port + "/status");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(b -> b.findElements(By.cssSelector("tr[data-feed]")).size() == 2
+                && b.findElements(By.cssSelector("tr[data-account]")).size() == 3);
+
+        var forms = browser.findElement(By.cssSelector("tr[data-feed='forms']"));
+        assertThat(forms.findElements(By.cssSelector("td.num")).get(1).getText()).as("in ledger, after a restart").isEqualTo("1");
+        assertThat(forms.findElement(By.cssSelector(".cursor")).getText()).as("stored cursor").isEqualTo("c1");
+        assertThat(forms.findElements(By.cssSelector("td.num")).get(0).getText()).as("lag without max-lag").isEqualTo("—");
+        var broken = browser.findElement(By.cssSelector("tr[data-feed='broken']"));
+        assertThat(broken.getText()).contains("PAGE 400 at").containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(broken.findElement(By.cssSelector(".cursor")).getText()).isEqualTo("<start>");
+        assertThat(browser.findElement(By.cssSelector("tr[data-account='crm']")).getText()).contains("crm", "sinks only", "CLOSED");
+        assertThat(browser.findElement(By.id("updated")).getText()).matches("Updated \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.");
+        assertThat(browser.getPageSource()).doesNotContain("crm-token").doesNotContain("test-token");
+
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, Path.of("target", "status-page-totals.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class PaymentEventKind implements RecordKind<RawPaymentEvent> {
     public static final String NAME = "payment-event";
     public static final String APPLIES_TO = "applies-to";
+    /** The feed keys this kind reads. */
+    public static final List<String> KEYS = List.of(APPLIES_TO);
 
     private final PaymentLedger ledger;
     private final Contracts contracts;
@@ -40,7 +42,7 @@ public final class PaymentEventKind implements RecordKind<RawPaymentEvent> {
 
     @Override
     public List<String> keys() {
-        return List.of(APPLIES_TO);
+        return KEYS;
     }
 
     @Override
