@@ -93,13 +93,17 @@ class ChangeDetectionEdgesTest extends ServiceTest {
         serve(page(false, null, attendee("a1", CHANGED)), page(false, null, refunded("a1", CHANGED)));
         feed().start();
 
-        await("the refund ledgered and re-read twice more", WAIT, () -> scans() >= 4 && sent().size() >= 2
+        await("the refund ledgered, sent and re-read twice more", WAIT, () -> scans() >= 4
+                && sent().stream().anyMatch(b -> b.contains("\"payment_status\":\"REFUNDED\""))
                 && "REFUNDED".equals(ledgered("a1").get("payment_status")));
         Thread.sleep(500); // a few more scans: nothing more may be sent
 
         assertThat(ledgered("a1")).containsEntry("payment_status", "REFUNDED").containsEntry("versions_seen", 2);
-        assertThat(sent()).as("the purchase, then the refund, each once").hasSize(2);
-        assertThat(sent().get(1)).contains("\"payment_status\":\"REFUNDED\"");
+        // the purchase is sent only if it was delivered before the refund was ledgered: a pending older version is
+        // superseded by the newer one (latest version in order, docs/delivery.md); the sink always ends on the refund
+        assertThat(sent()).as("the refund once, after the purchase if that was sent at all").hasSizeBetween(1, 2);
+        assertThat(sent().get(sent().size() - 1)).contains("\"payment_status\":\"REFUNDED\"");
+        assertThat(sent().stream().filter(b -> b.contains("\"payment_status\":\"REFUNDED\""))).hasSize(1);
     }
 
     /**
