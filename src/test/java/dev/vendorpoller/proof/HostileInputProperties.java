@@ -2,7 +2,10 @@ package dev.vendorpoller.proof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +14,7 @@ import dev.vendorpoller.failure.VendorException;
 import dev.vendorpoller.poll.PollRun;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.Governor;
+import dev.vendorpoller.ratelimit.RateLimitHeaders;
 import dev.vendorpoller.record.ContractResult;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.support.CapturedLogs;
@@ -19,6 +23,10 @@ import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +38,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.camel.Exchange;
@@ -52,7 +61,7 @@ class HostileInputProperties {
     static Service service;
     static CapturedLogs logs;
     /** One connection for the checks (the harness opens one per query). */
-    static java.sql.Connection db;
+    static Connection db;
 
     @BeforeContainer
     static void start() throws Exception {
@@ -74,7 +83,7 @@ class HostileInputProperties {
         }
         poller.start();
         steps = poller.context().getRegistry().lookupByNameAndType("pollSteps", PollSteps.class);
-        db = java.sql.DriverManager.getConnection(poller.jdbcUrl(), "sa", "");
+        db = DriverManager.getConnection(poller.jdbcUrl(), "sa", "");
         service = Service.of(poller.context());
     }
 
@@ -110,9 +119,9 @@ class HostileInputProperties {
             @ForAll("feeds") String feed, @ForAll("headers") Map<String, Object> headers, @ForAll("statuses") int status) {
         Governor governor = service.accounts().get(feed).governor();
         governor.observe(status, headers);
-        var budget = dev.vendorpoller.ratelimit.RateLimitHeaders.parse(headers, Instant.now());
-        budget.retryAfter().ifPresent(wait -> assertThat(wait).isLessThanOrEqualTo(java.time.Duration.ofDays(1)));
-        budget.reset().ifPresent(at -> assertThat(at).isBefore(Instant.now().plus(java.time.Duration.ofDays(1)).plusSeconds(5)));
+        var budget = RateLimitHeaders.parse(headers, Instant.now());
+        budget.retryAfter().ifPresent(wait -> assertThat(wait).isLessThanOrEqualTo(Duration.ofDays(1)));
+        budget.reset().ifPresent(at -> assertThat(at).isBefore(Instant.now().plus(Duration.ofDays(1)).plusSeconds(5)));
         if (status == 400) { // a share of the cases also hands them to the adapter with a page (link-header reads them)
             runPage("hdr", validPage("hdr", "c-" + status), headers);
         }
@@ -189,7 +198,7 @@ class HostileInputProperties {
                 rs.next();
                 return rs.getLong(1);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -202,8 +211,8 @@ class HostileInputProperties {
     // --- generators -----------------------------------------------------------------------------------------------
 
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    static final com.fasterxml.jackson.databind.ObjectWriter ESCAPING = new com.fasterxml.jackson.databind.ObjectMapper().writer()
-            .with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII);
+    static final ObjectWriter ESCAPING = new ObjectMapper().writer()
+            .with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     @Provide
     Arbitrary<String> feeds() {
@@ -260,9 +269,9 @@ class HostileInputProperties {
     /** A field: usually a plausible value, sometimes anything, sometimes missing (null here). */
     static Arbitrary<JsonNode> field(Arbitrary<JsonNode> plausible) {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, plausible),
-                net.jqwik.api.Tuple.of(2, anyJson(1)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just((JsonNode) null)));
+                Tuple.of(6, plausible),
+                Tuple.of(2, anyJson(1)),
+                Tuple.of(1, Arbitraries.just((JsonNode) null)));
     }
 
     static Arbitrary<JsonNode> times() {
@@ -357,11 +366,11 @@ class HostileInputProperties {
                     return page.toString();
                 });
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(10, pages),
-                net.jqwik.api.Tuple.of(1, pages.flatMap(p -> Arbitraries.integers().between(0, Math.max(0, p.length() - 1))
+                Tuple.of(10, pages),
+                Tuple.of(1, pages.flatMap(p -> Arbitraries.integers().between(0, Math.max(0, p.length() - 1))
                         .map(cut -> p.substring(0, cut)))), // truncated
-                net.jqwik.api.Tuple.of(1, anyJson(2).map(JsonNode::toString)),
-                net.jqwik.api.Tuple.of(1, text()));
+                Tuple.of(1, anyJson(2).map(JsonNode::toString)),
+                Tuple.of(1, text()));
     }
 
     static ArrayNode array(List<ObjectNode> items) {
@@ -383,11 +392,11 @@ class HostileInputProperties {
     @Provide
     Arbitrary<JsonNode> cursors() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.strings().all().ofMinLength(1).ofMaxLength(60)
+                Tuple.of(6, Arbitraries.strings().all().ofMinLength(1).ofMaxLength(60)
                         .map(NODES::textNode)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().withCharRange('!', '~').ofMinLength(4_000).ofMaxLength(6_000)
+                Tuple.of(1, Arbitraries.strings().withCharRange('!', '~').ofMinLength(4_000).ofMaxLength(6_000)
                         .map(NODES::textNode)),
-                net.jqwik.api.Tuple.of(2, anyJson(1)));
+                Tuple.of(2, anyJson(1)));
     }
 
     @Provide

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class PollerHarness implements AutoCloseable {
     }
 
     /** The token key every harness starts with: 32 bytes of 7, base64. */
-    public static final String TOKEN_KEY = java.util.Base64.getEncoder().encodeToString(new byte[] {
+    public static final String TOKEN_KEY = Base64.getEncoder().encodeToString(new byte[] {
             7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7});
 
     /** Removes a property the harness set by default (e.g. the token key, to see the service refuse to start). */
