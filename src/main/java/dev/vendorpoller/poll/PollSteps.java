@@ -19,6 +19,7 @@ import dev.vendorpoller.source.PageRequest;
 import dev.vendorpoller.store.CursorStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +89,18 @@ public final class PollSteps {
             throw new MalformedPageException("page from GET " + url + " is empty or not a JSON object", null);
         }
         Page page = feeds.get(run.feed()).source().page(run.cursor(), body, message.getHeaders());
+        if (!storable(page.nextCursor())) {
+            // PostgreSQL refuses NUL in text and UTF-8 has no unpaired surrogate: such a cursor could never commit
+            throw new MalformedPageException("page from GET " + url + " has a next cursor with a NUL character or an"
+                    + " unpaired surrogate, which no database stores", null);
+        }
         run.page(page);
         return page.records();
+    }
+
+    private static boolean storable(String cursor) {
+        return cursor == null || (cursor.indexOf('\u0000') < 0
+                && cursor.equals(new String(cursor.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)));
     }
 
     /**

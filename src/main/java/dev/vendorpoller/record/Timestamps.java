@@ -7,11 +7,14 @@ import java.time.OffsetDateTime;
 
 /**
  * Vendor timestamps to UTC instants. Accepted: ISO-8601 with {@code Z} or an offset, and epoch seconds (number or
- * digit string). A local date-time without zone is refused: guessing its zone would shift the ledger silently. A number
- * no instant can hold (beyond year 1 000 000 000, or more digits than a long) is unreadable too, never an exception:
- * the record is rejected, the page goes on.
+ * digit string). A local date-time without zone is refused: guessing its zone would shift the ledger silently. A time
+ * outside the years 1 to 9999 (which no database column and no epoch-millisecond key holds), or a number no instant
+ * can hold at all, is unreadable too, never an exception: the record is rejected, the page goes on.
  */
 public final class Timestamps {
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private Timestamps() {
     }
 
@@ -31,7 +34,7 @@ public final class Timestamps {
             return epochSeconds(Long.parseLong(text));
         }
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            return inRange(OffsetDateTime.parse(text).toInstant());
         } catch (DateTimeException e) {
             return null;
         }
@@ -39,9 +42,13 @@ public final class Timestamps {
 
     private static Instant epochSeconds(long seconds) {
         try {
-            return Instant.ofEpochSecond(seconds);
+            return inRange(Instant.ofEpochSecond(seconds));
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    private static Instant inRange(Instant at) {
+        return at.isBefore(EARLIEST) || at.isAfter(LATEST) ? null : at;
     }
 }

@@ -25,6 +25,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -464,8 +466,8 @@ class OAuth2CredentialsTest {
         for (String column : List.of("ACCESS_TOKEN", "REFRESH_TOKEN")) {
             String stored = (String) row.get(column);
             try {
-                row.put(column, stored == null ? null : CIPHER.decrypt(ACCOUNT, column.toLowerCase(java.util.Locale.ROOT), stored));
-            } catch (java.security.GeneralSecurityException e) {
+                row.put(column, stored == null ? null : CIPHER.decrypt(ACCOUNT, column.toLowerCase(Locale.ROOT), stored));
+            } catch (GeneralSecurityException e) {
                 throw new AssertionError(column + " is not encrypted with the test key", e);
             }
         }

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vendorpoller.support.CapturedLogs;
 import dev.vendorpoller.support.VendorAndPoller;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +69,7 @@ class SecretDestinationsTest extends VendorAndPoller {
                 forwarded = files.map(f -> {
                     try {
                         return Files.readString(f);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
                 }).toList();

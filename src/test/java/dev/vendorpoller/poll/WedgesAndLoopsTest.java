@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +62,7 @@ class WedgesAndLoopsTest extends VendorAndPoller {
 
     /** A continuation-since feed in an http-json shape: records under /items, the token at /continuation, sent as ct. */
     PollerHarness continuationFeed(String feed, String... extra) {
-        List<String> keys = new java.util.ArrayList<>(List.of("type", "http-json", "path", GATHERLY, "records", "/items",
+        List<String> keys = new ArrayList<>(List.of("type", "http-json", "path", GATHERLY, "records", "/items",
                 "field.id", "/id", "field.email", "/email", "field.ticket-sku", "/ticket_sku",
                 "field.payment-status", "/payment_status", "field.created-at", "/created_at", "field.updated-at", "/updated_at",
                 "cursor-style", "continuation-since", "since-param", "since", "since-field", "/updated_at",
@@ -153,7 +155,7 @@ class WedgesAndLoopsTest extends VendorAndPoller {
     @Test
     void should_stay_ready_when_a_stalled_feed_reads_to_the_end_again() throws Exception {
         vendor.stubFor(pageAt(null).willReturn(okJson(page("c1", true, rec("r1", "a@x.io", "2026-01-01T00:00:01Z")))));
-        vendor.stubFor(pageAt("c1").inScenario("stall").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+        vendor.stubFor(pageAt("c1").inScenario("stall").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson(page("c1", true))).willSetStateTo("fixed"));
         vendor.stubFor(pageAt("c1").inScenario("stall").whenScenarioStateIs("fixed").willReturn(okJson(page("c2", false))));
         vendor.stubFor(pageAt("c2").willReturn(okJson(page("c2", false))));

@@ -3,6 +3,7 @@ package dev.vendorpoller.support;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
@@ -33,7 +34,7 @@ public final class CapturedLogs implements AutoCloseable {
             }
         };
         appender.start();
-        LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
         root = context.getConfiguration().getRootLogger();
         root.addAppender(appender, Level.ALL, null);
         context.updateLoggers();
@@ -48,7 +49,7 @@ public final class CapturedLogs implements AutoCloseable {
     @Override
     public void close() {
         root.removeAppender(appender.getName());
-        ((LoggerContext) org.apache.logging.log4j.LogManager.getContext(false)).updateLoggers();
+        ((LoggerContext) LogManager.getContext(false)).updateLoggers();
         appender.stop();
     }
 }

@@ -1,5 +1,6 @@
 package dev.vendorpoller.support;
 
+import dev.vendorpoller.app.VendorPoller;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.Main;
 
 /**
  * The real service in-process (the same routes/*.yaml, config/application.properties and PollerConfiguration as
@@ -38,6 +41,18 @@ public final class PollerHarness implements AutoCloseable {
     private String dbUrl;
     private String dbUser = "sa";
     private CamelContext context;
+
+    /**
+     * A harness outside JUnit Jupiter (jqwik's engine, where Camel's test kit does not apply): the service runs on the
+     * Camel Main that {@code java -jar} builds ({@link VendorPoller#create}). Jupiter tests use {@link ServiceTest}.
+     */
+    public static PollerHarness onCamelMain() throws Exception {
+        return new PollerHarness((properties, beforeStart) -> {
+            Main main = VendorPoller.create(Path.of("config/application.properties"), properties);
+            main.start();
+            return main.getCamelContext();
+        });
+    }
 
     PollerHarness(Starter starter) throws Exception {
         this.starter = starter;
@@ -62,7 +77,7 @@ public final class PollerHarness implements AutoCloseable {
     }
 
     /** The token key every harness starts with: 32 bytes of 7, base64. */
-    public static final String TOKEN_KEY = java.util.Base64.getEncoder().encodeToString(new byte[] {
+    public static final String TOKEN_KEY = Base64.getEncoder().encodeToString(new byte[] {
             7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7});
 
     /** Removes a property the harness set by default (e.g. the token key, to see the service refuse to start). */
