@@ -30,7 +30,8 @@ import org.apache.logging.log4j.core.config.Configurator;
  * <p>Bars, per feed: once caught up (after the warm-up) at most 15 % of the budget (mean of the 10 s windows), and
  * nothing missed: when the changes stop, every attendee's ledger row holds the newest version the vendor shows,
  * the late ones included. Run: {@code bench/lookback.sh} (about 14 minutes), or {@code bench/lookback.sh quick}
- * (lookback 30s, 3 minutes) to try it.
+ * (lookback 30s, 3 minutes) to try it; {@code bench/lookback.sh before} measures the old design (every scan from mark −
+ * lookback) on the same workload for 4 minutes.
  */
 public final class LookbackBenchmark {
     static final int ATTENDEES = 1300;
@@ -46,17 +47,24 @@ public final class LookbackBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = args.length > 0 && args[0].equals("quick");
+        String mode = args.length > 0 ? args[0] : "full";
+        boolean quick = mode.equals("quick");
+        boolean before = mode.equals("before");
         Plan plan = quick
                 ? new Plan(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(180))
+                : before ? new Plan(Duration.ofMinutes(5), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(150), Duration.ofMinutes(4))
                 : new Plan(Duration.ofMinutes(5), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(150), Duration.ofMinutes(13));
+        if (before) {
+            System.out.println("before: lookback-every = 0s, every scan asks from mark - lookback (the design before issue 12);"
+                    + " a shorter run, for its budget share (its misses say nothing: the late attendees need longer)");
+        }
         Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.toLevel(System.getProperty("bench.log", "WARN")));
         System.out.printf("lookback: %d attendees, %.0f changes/s, pages of %d, schedule 2s, budget 100/10s per feed's account,"
                 + " lookback %s (overlap 1s, lookback-every = lookback); %d late attendees injected %s..%s after start; run %s,"
                 + " measured after %s%n", ATTENDEES, PER_SECOND, LiveAttendees.PAGE_SIZE, plan.lookback(), LATE_POOL,
                 plan.lateFrom(), plan.lateUntil(), plan.run(), plan.warmUp());
         try (LiveAttendees vendor = new LiveAttendees(ATTENDEES, LATE_POOL, PER_SECOND, plan.lookback())) {
-            Main service = start(vendor.baseUrl(), quick ? plan.lookback() : null);
+            Main service = start(vendor.baseUrl(), quick ? plan.lookback() : null, before);
             try {
                 long t0 = System.currentTimeMillis();
                 sleepUntil(t0, plan.lateFrom());
@@ -133,7 +141,7 @@ public final class LookbackBenchmark {
         return budgetOk && missed == 0;
     }
 
-    static Main start(String baseUrl, Duration lookback) throws Exception {
+    static Main start(String baseUrl, Duration lookback, boolean everyScanDeep) throws Exception {
         Path data = Files.createTempDirectory("vendor-poller-lookback-bench");
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vendor-poller.demo.enabled", "false");
@@ -159,6 +167,9 @@ public final class LookbackBenchmark {
             props.put(f + "page-size", "50");
             if (lookback != null) {
                 props.put(f + "lookback", lookback.toSeconds() + "s");
+            }
+            if (everyScanDeep) {
+                props.put(f + "lookback-every", "0s");
             }
             props.put("vendor-poller.account." + feed.getKey() + ".limits", "100/10s");
         }

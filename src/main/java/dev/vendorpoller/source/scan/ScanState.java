@@ -1,6 +1,5 @@
 package dev.vendorpoller.source.scan;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -46,7 +45,8 @@ public record ScanState(Instant mark, Instant since, String token, Instant scanM
             return new ScanState(newMark, newMark.minus(lookback.window()), null, null, null, null, null);
         }
         Instant deep = deepMark == null ? mark : deepMark;
-        if (deep == null || deepAt == null || !limit.isBefore(deepAt.plus(lookback.every()))) { // limit: this scan's start
+        // limit is this scan's start; a deepAt after it means this service's clock went back: a deep scan is due then too
+        if (deep == null || deepAt == null || !limit.isBefore(deepAt.plus(lookback.every())) || deepAt.isAfter(limit)) {
             return new ScanState(newMark, (deep == null ? newMark : deep).minus(lookback.window()), null, null, null, newMark, limit);
         }
         return new ScanState(newMark, newMark.minus(lookback.overlap()), null, null, null, deep, deepAt);

@@ -29,9 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -214,7 +212,8 @@ class EventbriteAttendeesAdapterTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"event-id, ", "event-id, 42/../x", "lookback, 5", "start, 2026-03-01T10:00:00", "cancelled-status, LOST"})
+    @CsvSource({"event-id, ", "event-id, 42/../x", "lookback, 5", "start, 2026-03-01T10:00:00", "cancelled-status, LOST",
+            "overlap, 10m", "overlap, 1", "lookback-every, 3", "clock-skew, 1"})
     void names_the_bad_property(String key, String value) {
         if (value == null) {
             props.remove(P + key);
