@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,11 @@ final class OutboxLaneInstaller extends LifecycleStrategySupport {
             Destinations.Target target = e.getValue();
             String executor = "outboxLanePool-" + lane.name();
             ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "outbox-" + lane.name(),
+                    // a queue for the pass's requests: with none (-1 is a direct hand-over in Camel) the second request
+                    // of a pass was rejected while the first ran, and the parallel split never completed (the lane hung
+                    // for good: KillRestartIT's final run, 10 755 messages left)
                     new ThreadPoolProfileBuilder(executor).poolSize(target.concurrency()).maxPoolSize(target.concurrency())
-                            .maxQueueSize(-1).build());
+                            .maxQueueSize(100_000).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
             context.getRegistry().bind(executor, pool);
             TemplatedRouteBuilder.builder(context, TEMPLATE)
                     .routeId("outbox-" + lane.name())
