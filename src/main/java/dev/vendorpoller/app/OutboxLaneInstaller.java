@@ -6,13 +6,14 @@ import dev.vendorpoller.delivery.OutboxDrain;
 import dev.vendorpoller.ops.DeliveryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,11 @@ public final class OutboxLaneInstaller extends MainListenerSupport {
             Lane lane = e.getKey();
             Destinations.Target target = e.getValue();
             String executor = "outboxLanePool-" + lane.name();
+            // a queue that takes every split task: with none (a SynchronousQueue) a pass's task submitted while the
+            // lane's thread was busy was rejected and lost, and the lane waited for it for ever
             ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "outbox-" + lane.name(),
                     new ThreadPoolProfileBuilder(executor).poolSize(target.concurrency()).maxPoolSize(target.concurrency())
-                            .maxQueueSize(-1).build());
+                            .maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
             context.getRegistry().bind(executor, pool);
             TemplatedRouteBuilder.builder(context, TEMPLATE)
                     .routeId("outbox-" + lane.name())

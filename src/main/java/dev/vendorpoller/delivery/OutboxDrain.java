@@ -61,7 +61,7 @@ public final class OutboxDrain {
      */
     public boolean nextPass(Exchange exchange, String laneName) {
         LanePass previous = exchange.getProperty(PASS, LanePass.class);
-        if (previous != null && !previous.worthAnother()) {
+        if (previous != null && !previous.worthAnother() || exchange.getContext().isStopping()) {
             return false;
         }
         Lane lane = lanes.get(laneName);
