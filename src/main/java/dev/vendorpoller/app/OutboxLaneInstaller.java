@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +32,14 @@ final class OutboxLaneInstaller extends LifecycleStrategySupport {
             Lane lane = e.getKey();
             Destinations.Target target = e.getValue();
             String executor = "outboxLanePool-" + lane.name();
+            // a queue that takes every split task: with none (a SynchronousQueue) a pass's task submitted while the
+            // lane's thread was busy was rejected and lost, and the lane waited for it for ever
             ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "outbox-" + lane.name(),
                     // a queue for the pass's requests: with none (-1 is a direct hand-over in Camel) the second request
                     // of a pass was rejected while the first ran, and the parallel split never completed (the lane hung
                     // for good: KillRestartIT's final run, 10 755 messages left)
                     new ThreadPoolProfileBuilder(executor).poolSize(target.concurrency()).maxPoolSize(target.concurrency())
-                            .maxQueueSize(100_000).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
+                            .maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
             context.getRegistry().bind(executor, pool);
             TemplatedRouteBuilder.builder(context, TEMPLATE)
                     .routeId("outbox-" + lane.name())

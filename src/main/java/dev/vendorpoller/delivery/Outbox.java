@@ -112,14 +112,14 @@ public final class Outbox {
     }
 
     /**
-     * The lane's due messages, oldest first, at most {@code limit}, keeping of each record only its newest pending
+     * The lane's due messages, longest due first (read along the lane's index: ORDER BY names its columns, or H2 sorts every due row), at most {@code limit}, keeping of each record only its newest pending
      * version, and only if it is newer than the version the endpoint last accepted. Older pending versions are
      * superseded and stale ones (not newer than the accepted one, e.g. a replayed dead letter) dropped: both leave the
      * outbox here, never sent. One lane takes at a time, so no row is handed out twice.
      */
     public Taken take(Lane lane, int limit) {
         List<OutboxMessage> due = jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE feed = ? AND kind = ?"
-                + " AND next_attempt_at <= ? ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY", Outbox::message,
+                + " AND next_attempt_at <= ? ORDER BY feed, kind, next_attempt_at FETCH FIRST " + limit + " ROWS ONLY", Outbox::message,
                 lane.feed(), lane.kind().name(), OffsetDateTime.now(ZoneOffset.UTC));
         List<String> keys = new ArrayList<>(new LinkedHashSet<>(due.stream().map(OutboxMessage::recordKey)
                 .filter(k -> k != null).toList()));
@@ -132,8 +132,10 @@ public final class Outbox {
             List<Object> args = new ArrayList<>(List.of(lane.feed(), lane.kind().name()));
             args.addAll(chunk);
             String in = " AND record_key IN (" + Sql.placeholders(chunk.size()) + ")";
-            jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE feed = ? AND kind = ?" + in, rs -> {
-                OutboxMessage m = message(rs, 0);
+            jdbc.query("SELECT id, record_key, version_time, created_at, idempotency_key FROM outbox"
+                    + " WHERE feed = ? AND kind = ?" + in, rs -> {
+                OutboxMessage m = new OutboxMessage(rs.getLong(1), lane.feed(), lane.kind(), null, rs.getString(5), null, 0,
+                        rs.getString(2), instant(rs, 3), instant(rs, 4));
                 newest.merge(m.recordKey(), m, (a, b) -> VERSION_ORDER.compare(a, b) >= 0 ? a : b);
             }, args.toArray());
             jdbc.query("SELECT record_key, version_time, enqueued_at, idempotency_key FROM delivered_version"
@@ -188,18 +190,16 @@ public final class Outbox {
             if (versions.isEmpty()) {
                 return;
             }
-            int[] updated = jdbc.batchUpdate("UPDATE delivered_version SET version_time = ?, enqueued_at = ?,"
-                    + " idempotency_key = ?, delivered_at = ? WHERE record_key = ? AND feed = ? AND kind = ?",
-                    versions.stream().map(m -> new Object[] {Sql.utc(m.versionTime()), Sql.utc(m.createdAt()),
-                            m.idempotencyKey(), now, m.recordKey(), m.feed(), m.kind().name()}).toList());
-            List<Object[]> inserts = new ArrayList<>();
-            for (int i = 0; i < updated.length; i++) {
-                if (updated[i] == 0) {
-                    OutboxMessage m = versions.get(i);
-                    inserts.add(new Object[] {m.recordKey(), m.feed(), m.kind().name(), Sql.utc(m.versionTime()),
-                            Sql.utc(m.createdAt()), m.idempotencyKey(), now});
-                }
+            // one lane settles at a time, so replacing the rows of these records cannot race (portable: no upsert)
+            Lane lane = versions.get(0).lane();
+            for (List<String> chunk : Sql.chunks(versions.stream().map(OutboxMessage::recordKey).toList())) {
+                List<Object> args = new ArrayList<>(List.of(lane.feed(), lane.kind().name()));
+                args.addAll(chunk);
+                jdbc.update("DELETE FROM delivered_version WHERE feed = ? AND kind = ? AND record_key IN ("
+                        + Sql.placeholders(chunk.size()) + ")", args.toArray());
             }
+            List<Object[]> inserts = versions.stream().map(m -> new Object[] {m.recordKey(), m.feed(), m.kind().name(),
+                    Sql.utc(m.versionTime()), Sql.utc(m.createdAt()), m.idempotencyKey(), now}).toList();
             jdbc.batchUpdate("INSERT INTO delivered_version (record_key, feed, kind, version_time, enqueued_at,"
                     + " idempotency_key, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?)", inserts);
         });

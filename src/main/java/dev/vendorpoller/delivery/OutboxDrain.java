@@ -61,7 +61,7 @@ public final class OutboxDrain {
      */
     public boolean nextPass(Exchange exchange, String laneName) {
         LanePass previous = exchange.getProperty(PASS, LanePass.class);
-        if (previous != null && (!previous.worthAnother() || exchange.getContext().isStopping())) {
+        if (previous != null && !previous.worthAnother() || exchange.getContext().isStopping()) {
             // a stop ends the lane after the pass in flight: what is left waits in the outbox for the next start
             return false;
         }
