@@ -3,7 +3,6 @@ package dev.vendorpoller.ratelimit;
 import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -27,19 +26,14 @@ public final class Governor {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.governor");
     /** Longest single sleep, so a change (a response, a shutdown) is seen soon. */
     private static final long MAX_NAP_MILLIS = 200;
-    /**
-     * Margin past a window's end before its budget is spent again. The vendor counts arrivals, not sends, and a
-     * request can leave late (a busy machine, a slow connection): so a request counts in each tier's window from the
-     * time it was granted until the window has passed since its answer came (or it gave up) — the vendor saw it
-     * before that — plus this margin for clocks that disagree by a little.
-     */
+    /** Margin past a window's end before its budget is spent again (the vendor counts arrivals: {@link TierWindows}). */
     static final long EDGE_MILLIS = 50;
 
     private final String account;
     private final GovernorSettings settings;
     private final Semaphore slots;
     private final List<RateTier> tiers;
-    private final List<Sent>[] sentPerTier;
+    private final TierWindows windows;
 
     // What the vendor said, from the newest response that said it. -1: not stated.
     private long statedLimit = -1;
@@ -66,10 +60,7 @@ public final class Governor {
         this.slots = new Semaphore(settings.maxConcurrent(), true);
         this.tiers = settings.tiers();
         this.learned = new LearnedLimit(account);
-        this.sentPerTier = new List[tiers.size()];
-        for (int i = 0; i < tiers.size(); i++) {
-            sentPerTier[i] = new ArrayList<>();
-        }
+        this.windows = new TierWindows(settings);
     }
 
     public void observeWaits(WaitObserver observer) {
@@ -102,7 +93,7 @@ public final class Governor {
                 synchronized (this) {
                     wait = nextSlot(now);
                     if (wait.millis() <= 0) {
-                        Sent sent = sent(now);
+                        TierWindows.Sent sent = sent(now);
                         granted = true;
                         long waited = now - start;
                         if (waited > 0) {
@@ -187,26 +178,14 @@ public final class Governor {
         if (statedRemaining >= 0 && statedRemaining <= (statedLimit > 0 ? settings.reserved(statedLimit) : 0)) {
             wait = wait.max(statedResetAt + EDGE_MILLIS - now, "vendor budget");
         }
-        for (int i = 0; i < tiers.size(); i++) {
-            List<Sent> sent = sentPerTier[i];
-            long windowMillis = tiers.get(i).window().toMillis();
-            sent.removeIf(s -> s.seenBy(now) + windowMillis + EDGE_MILLIS <= now);
-            int usable = (int) settings.usable(tiers.get(i).limit());
-            if (sent.size() >= usable) {
-                // the request is granted once enough of those in the window have left it: the (size - usable + 1)th
-                long[] leaving = sent.stream().mapToLong(s -> s.seenBy(now) + windowMillis + EDGE_MILLIS).sorted().toArray();
-                wait = wait.max(leaving[sent.size() - usable] - now, "limit " + tiers.get(i).limit() + "/" + tiers.get(i).window());
-            }
-        }
+        StringBuilder tier = new StringBuilder();
+        wait = wait.max(windows.waitMillis(now, tier), tier.toString());
         wait = wait.max(learned.waitMillis(now), "learned limit");
         return wait;
     }
 
-    private Sent sent(long now) {
-        Sent request = new Sent();
-        for (List<Sent> sent : sentPerTier) {
-            sent.add(request);
-        }
+    private TierWindows.Sent sent(long now) {
+        TierWindows.Sent request = windows.granted();
         learned.sent(now);
         if (statedRemaining > 0) {
             statedRemaining--;
@@ -216,13 +195,7 @@ public final class Governor {
     }
 
     private boolean configuredTierFull(long now) {
-        for (int i = 0; i < tiers.size(); i++) {
-            long windowMillis = tiers.get(i).window().toMillis();
-            if (sentPerTier[i].stream().filter(s -> s.seenBy(now) > now - windowMillis).count() >= tiers.get(i).limit()) {
-                return true;
-            }
-        }
-        return false;
+        return windows.full(now);
     }
 
     public String account() {
@@ -255,14 +228,7 @@ public final class Governor {
         if (statedRemaining >= 0 && statedResetAt + EDGE_MILLIS > now) {
             return Math.max(0, statedRemaining - (statedLimit > 0 ? settings.reserved(statedLimit) : 0));
         }
-        long least = -1;
-        for (int i = 0; i < tiers.size(); i++) {
-            long windowMillis = tiers.get(i).window().toMillis();
-            long used = sentPerTier[i].stream().filter(s -> s.seenBy(now) + windowMillis + EDGE_MILLIS > now).count();
-            long left = Math.max(0, settings.usable(tiers.get(i).limit()) - used);
-            least = least < 0 ? left : Math.min(least, left);
-        }
-        return least;
+        return windows.remaining(now);
     }
 
     public synchronized long statedLimit() {
@@ -285,29 +251,19 @@ public final class Governor {
      */
     public final class Permit {
         private final AtomicBoolean released = new AtomicBoolean();
-        private final Sent sent;
+        private final TierWindows.Sent sent;
 
-        private Permit(Sent sent) {
+        private Permit(TierWindows.Sent sent) {
             this.sent = sent;
         }
 
         public void release() {
             if (released.compareAndSet(false, true)) {
                 synchronized (Governor.this) {
-                    sent.answeredAt = System.currentTimeMillis();
+                    sent.answered(System.currentTimeMillis());
                 }
                 slots.release();
             }
-        }
-    }
-
-    /** A request in the tiers' windows: in flight until answered (guarded by the governor's lock). */
-    private static final class Sent {
-        private long answeredAt = -1;
-
-        /** When the vendor had seen it at the latest: its answer, or now while it is still in flight. */
-        long seenBy(long now) {
-            return answeredAt < 0 ? now : answeredAt;
         }
     }
 
