@@ -14,6 +14,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.vendorpoller.support.PollerHarness;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class RabbitMqSinkTest {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", 5672), 1000);
             up = true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             up = false;
         }
         Assumptions.assumeTrue(up || "true".equals(System.getenv("CI")), "RabbitMQ is not listening on 127.0.0.1:5672");
