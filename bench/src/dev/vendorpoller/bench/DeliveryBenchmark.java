@@ -1,5 +1,6 @@
 package dev.vendorpoller.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,15 +19,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.camel.main.Main;
 
 /**
@@ -165,7 +169,7 @@ public final class DeliveryBenchmark {
         List<DemoVendor> vendors = new ArrayList<>();
         Map<String, Map<String, String>> feeds = new LinkedHashMap<>();
         Map<String, Map<Long, Long>> published = new ConcurrentHashMap<>(); // feed -> position -> nanos visible
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         long backlog = 200;
         for (String feed : List.of("live-a", "live-b", "live-c")) {
             DemoVendor vendor = new DemoVendor(new DemoVendor.Options(0, "demo-token", backlog, 50, 0.0, 70, 0, false));
@@ -173,8 +177,8 @@ public final class DeliveryBenchmark {
             Map<Long, Long> visible = new ConcurrentHashMap<>();
             published.put(feed, visible);
             sinks.observe("/" + feed, element -> {
-                long position = java.time.Duration.between(DemoData.updatedAt(0),
-                        java.time.Instant.parse(element.get("source_updated_at").asText())).toSeconds();
+                long position = Duration.between(DemoData.updatedAt(0),
+                        Instant.parse(element.get("source_updated_at").asText())).toSeconds();
                 Long at = visible.get(position);
                 if (at != null && position >= backlog) {
                     latencies.add(System.nanoTime() - at);
@@ -223,7 +227,7 @@ public final class DeliveryBenchmark {
             long firstMax = depths.subList(5, half).stream().mapToLong(Long::longValue).max().orElse(0); // after start-up
             long lastMax = depths.subList(half, depths.size()).stream().mapToLong(Long::longValue).max().orElse(0);
             List<Long> sorted = new ArrayList<>(latencies);
-            java.util.Collections.sort(sorted);
+            Collections.sort(sorted);
             double p99 = sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e9;
             double p50 = sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2) / 1e9;
             System.out.printf("   live: %d entries published in %d s (%.0f/s), %d sink deliveries measured, p50 %.2f s;"
@@ -338,7 +342,7 @@ public final class DeliveryBenchmark {
         private final Map<String, Long> first = new ConcurrentHashMap<>();
         private final Map<String, Long> last = new ConcurrentHashMap<>();
         private final Map<String, Duration> delays = new ConcurrentHashMap<>();
-        private final Map<String, java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode>> observers =
+        private final Map<String, Consumer<JsonNode>> observers =
                 new ConcurrentHashMap<>();
 
         Sinks() throws IOException {
@@ -353,7 +357,7 @@ public final class DeliveryBenchmark {
         }
 
         /** Each message {@code path} receives is shown to {@code observer} (array elements one by one). */
-        void observe(String path, java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> observer) {
+        void observe(String path, Consumer<JsonNode> observer) {
             observers.put(path, observer);
         }
 
@@ -379,7 +383,7 @@ public final class DeliveryBenchmark {
                 int messages = body.length > 0 && body[0] == '[' ? JSON.readTree(body).size() : 1;
                 var observer = observers.get(path);
                 if (observer != null) {
-                    var tree = JSON.readTree(body);
+                    JsonNode tree = JSON.readTree(body);
                     if (tree.isArray()) {
                         tree.forEach(observer);
                     } else {

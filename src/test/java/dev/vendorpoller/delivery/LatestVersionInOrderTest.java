@@ -19,6 +19,7 @@ import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.ServiceTest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +57,7 @@ class LatestVersionInOrderTest extends ServiceTest {
     String ledgered(int updatedAt) throws InterruptedException {
         await("r1 at " + updatedAt + " in the ledger", WAIT, () -> poller.count(
                 "SELECT COUNT(*) FROM ledger_registration WHERE source_updated_at = ?", Instant.ofEpochSecond(updatedAt)
-                        .atOffset(java.time.ZoneOffset.UTC)) == 1);
+                        .atOffset(ZoneOffset.UTC)) == 1);
         return (String) poller.query("SELECT idempotency_key FROM ledger_registration").get(0).get("idempotency_key");
     }
 

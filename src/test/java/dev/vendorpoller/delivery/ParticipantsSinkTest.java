@@ -107,6 +107,20 @@ class ParticipantsSinkTest extends ServiceTest {
     }
 
     @Test
+    void should_keep_a_sink_lane_of_concurrency_4_to_the_account_s_one_request_in_flight() throws Exception {
+        vendor(40, 0);
+        participants.limits(ParticipantsDemo.oneAtATime(0)).processingDelay(Duration.ofMillis(20));
+        vendor.start();
+        feed("alpha", "acme", "page-size", "40", "sink-concurrency", "4");
+        poller.account("acme", "token", TOKEN, "max-concurrent", "1").start();
+
+        awaitAllDelivered(40);
+        assertThat(participants.count(r -> r.verdict() == VendorLimits.Verdict.BUSY)).as("503 busy").isZero();
+        assertThat(participants.maxConcurrency()).as("the account's cap, whatever the lane's concurrency").isEqualTo(1);
+        assertEachRecordAcceptedExactlyOnce();
+    }
+
+    @Test
     void two_feeds_sharing_the_account_never_have_two_requests_in_flight_and_each_record_arrives_once_mapped() throws Exception {
         VendorLimits oneAtATime = twoFeedsOnAOneAtATimeVendor();
         poller.account("acme", "token", TOKEN, "max-concurrent", "1").start();

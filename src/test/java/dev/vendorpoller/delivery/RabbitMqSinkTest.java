@@ -15,6 +15,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.ServiceTest;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class RabbitMqSinkTest extends ServiceTest {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", 5672), 1000);
             up = true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             up = false;
         }
         Assumptions.assumeTrue(up || "true".equals(System.getenv("CI")), "RabbitMQ is not listening on 127.0.0.1:5672");
