@@ -2,6 +2,7 @@ package dev.vendorpoller.ops;
 
 import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.delivery.DeliveryStats;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
@@ -37,9 +38,10 @@ public final class Operations {
     private final RejectStore rejects;
     private final Ingest ingest;
     private final FeedFacts facts;
+    private final DeliveryStats delivery;
 
     public Operations(Feeds feeds, Accounts accounts, Database db, CursorStore cursors, DeadLetters deadLetters,
-            RejectStore rejects, Ingest ingest) {
+            RejectStore rejects, Ingest ingest, DeliveryStats delivery) {
         this.feeds = feeds;
         this.accounts = accounts;
         this.db = db;
@@ -48,6 +50,7 @@ public final class Operations {
         this.rejects = rejects;
         this.ingest = ingest;
         this.facts = new FeedFacts(db.jdbc());
+        this.delivery = delivery;
     }
 
     /** Starts metrics, health checks, the feed MBeans, the status page with the HTTP operations, and Jolokia. */
@@ -119,7 +122,7 @@ public final class Operations {
             return;
         }
         try {
-            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, db.jdbc());
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, delivery, db.jdbc());
             page.serve("/ops/", new OpsEndpoint(managed, settings.opsToken()));
             context.addService(new ServiceSupport() {
                 @Override

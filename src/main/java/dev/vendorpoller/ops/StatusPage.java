@@ -11,6 +11,7 @@ import dev.vendorpoller.account.Account;
 import dev.vendorpoller.account.Accounts;
 import dev.vendorpoller.delivery.DeadLetter;
 import dev.vendorpoller.delivery.DeadLetters;
+import dev.vendorpoller.delivery.DeliveryStats;
 import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.ingest.Feed;
@@ -24,9 +25,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.health.HealthCheck;
@@ -47,17 +50,19 @@ public final class StatusPage implements AutoCloseable {
     private final Accounts accounts;
     private final FeedFacts facts;
     private final DeadLetters deadLetters;
+    private final DeliveryStats delivery;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] html;
 
     public StatusPage(String host, int port, CamelContext context, Feeds feeds, Accounts accounts, FeedFacts facts,
-            DeadLetters deadLetters, JdbcTemplate jdbc) throws IOException {
+            DeadLetters deadLetters, DeliveryStats delivery, JdbcTemplate jdbc) throws IOException {
         this.context = context;
         this.feeds = feeds;
         this.accounts = accounts;
         this.facts = facts;
         this.deadLetters = deadLetters;
+        this.delivery = delivery;
         this.jdbc = jdbc;
         try (InputStream in = StatusPage.class.getResourceAsStream("/status/index.html")) {
             this.html = in.readAllBytes();
@@ -103,6 +108,8 @@ public final class StatusPage implements AutoCloseable {
         Instant now = Instant.now();
         Map<String, HealthCheck.Result> health = new HashMap<>();
         HealthCheckHelper.invokeReadiness(context).forEach(r -> health.put(r.getCheck().getId(), r));
+        Map<String, List<DeliveryStats.LaneFigures>> lanes = delivery.lanes().stream()
+                .collect(Collectors.groupingBy(l -> l.lane().feed()));
         for (Feed feed : feeds.all()) {
             ObjectNode f = out.addObject();
             f.put("name", feed.name()).put("type", feed.config().type());
@@ -134,7 +141,19 @@ public final class StatusPage implements AutoCloseable {
                 f.putNull("budget_remaining"); // neither stated by the vendor nor configured: shown as n/a, never invented
             }
             f.put("breaker", feed.account().breaker().getState().name());
-            f.putArray("lanes"); // per sink lane (depth, oldest age, rate): filled by the delivery lanes when they exist
+            ArrayNode feedLanes = f.putArray("lanes"); // each of the feed's delivery lanes (sink, rejects, dead letters)
+            for (DeliveryStats.LaneFigures lane : lanes.getOrDefault(feed.name(), List.of())) {
+                ObjectNode l = feedLanes.addObject().put("name", lane.lane().name()).put("kind", lane.lane().kind().name())
+                        .put("depth", lane.depth()).put("accepted", lane.accepted()).put("failed", lane.failed())
+                        .put("per_minute", Math.round(lane.acceptedPerSecond() * 60))
+                        .put("dead_letters", "/status/dead-letters.json?feed=" + feed.name());
+                // the lane's lag: how long its oldest waiting message has waited (none waiting: no lag)
+                if (lane.oldestPending() == null) {
+                    l.putNull("oldest_age");
+                } else {
+                    l.put("oldest_age", Times.words(lane.oldestPending()));
+                }
+            }
         }
         return out;
     }

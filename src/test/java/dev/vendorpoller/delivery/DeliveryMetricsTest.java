@@ -1,5 +1,9 @@
 package dev.vendorpoller.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
+import java.util.Map;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -85,5 +89,27 @@ class DeliveryMetricsTest extends ServiceTest {
         assertThat(down.depth()).isEqualTo(2);
         assertThat(down.failed()).isPositive();
         assertThat(down.oldestPending()).isGreaterThan(Duration.ofSeconds(1));
+    }
+    @Test
+    void should_show_each_sink_lane_with_its_depth_lag_and_dead_letters_on_the_status_page() throws Exception {
+        int statusPort = PollerHarness.freeLoopbackPort();
+        poller.set("vendor-poller.status.port", String.valueOf(statusPort)).start();
+        await("ok delivered, down refused", WAIT, () -> poller.count("SELECT COUNT(*) FROM outbox WHERE feed = 'ok'") == 0
+                && poller.count("SELECT COUNT(*) FROM outbox WHERE feed = 'down' AND attempts > 0") == 2);
+        Thread.sleep(1200); // the oldest waiting message is then at least a second old
+
+        JsonNode feeds = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + statusPort + "/status/feeds.json")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        Map<String, JsonNode> lanes = new HashMap<>();
+        feeds.forEach(f -> f.path("lanes").forEach(l -> lanes.put(l.get("name").asText(), l)));
+        assertThat(lanes.get("ok-sink").get("depth").asLong()).isZero();
+        assertThat(lanes.get("ok-sink").get("accepted").asLong()).isEqualTo(3);
+        assertThat(lanes.get("ok-sink").get("oldest_age").isNull()).as("nothing waiting: no lag").isTrue();
+        JsonNode down = lanes.get("down-sink");
+        assertThat(down.get("depth").asLong()).isEqualTo(2);
+        assertThat(down.get("failed").asLong()).isPositive();
+        assertThat(down.get("oldest_age").asText()).as("the lane's lag in words").isNotBlank();
+        assertThat(down.get("dead_letters").asText()).isEqualTo("/status/dead-letters.json?feed=down");
     }
 }
