@@ -5,6 +5,7 @@ import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FieldError;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.Timestamps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,16 @@ public final class PaymentEventContract {
 
     private final String feed;
     private final Contracts contracts;
+    private final Duration clockSkew;
 
-    /** @param contracts makes rejections the same way for every record kind (same reconciliation keys) */
-    public PaymentEventContract(String feed, Contracts contracts) {
+    /**
+     * @param contracts makes rejections the same way for every record kind (same reconciliation keys)
+     * @param clockSkew an event created beyond now + clockSkew is rejected ({@code future_version_time})
+     */
+    public PaymentEventContract(String feed, Contracts contracts, Duration clockSkew) {
         this.feed = feed;
         this.contracts = contracts;
+        this.clockSkew = clockSkew;
     }
 
     public ContractResult check(RawPaymentEvent in) {
@@ -32,6 +38,10 @@ public final class PaymentEventContract {
         Instant created = Timestamps.toUtc(in.created());
         if (created == null && in.created() != null && !in.created().isNull() && !in.created().isMissingNode()) {
             errors.add(new FieldError("created_at", "invalid_timestamp", "'" + in.created().asText() + "' is not a timestamp"));
+        } else if (created != null && created.isAfter(contracts.now().plus(clockSkew))) {
+            // a bad clock at the vendor: such an event would order after every real one (issue 12)
+            errors.add(new FieldError("created_at", "future_version_time", "'" + created + "' is more than " + clockSkew
+                    + " (clock-skew) ahead of this service's clock"));
         }
         Long amount = null;
         if (in.amount() != null && !in.amount().isNull() && !in.amount().isMissingNode()) {

@@ -3,6 +3,7 @@ package dev.vendorpoller.record.payment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vendorpoller.config.ConfigReader;
+import dev.vendorpoller.feed.FeedConfigLoader;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FeedRecords;
 import dev.vendorpoller.record.KindBinding;
@@ -47,7 +48,7 @@ public final class PaymentEventKind implements RecordKind<RawPaymentEvent> {
 
     @Override
     public FeedRecords bind(String feed, String prefix, ConfigReader config, Function<JsonNode, RawPaymentEvent> mapping) {
-        PaymentEventContract contract = new PaymentEventContract(feed, contracts);
+        PaymentEventContract contract = new PaymentEventContract(feed, contracts, FeedConfigLoader.clockSkew(config, prefix));
         Optional<String> appliesTo = config.optional(prefix + APPLIES_TO);
         return new KindBinding<>(NAME, feed, contracts, mapping, contract::check, CanonicalPaymentEvent.class,
                 events -> ledger.plan(appliesTo.orElse(null), events),

@@ -171,6 +171,21 @@ class StripeEventsTest extends VendorAndPoller {
         assertThat((String) poller.query("SELECT errors FROM rejected_record").get(0).get("errors")).contains("created_at");
     }
 
+    @Test
+    void should_reject_an_event_created_beyond_now_plus_the_clock_skew_with_its_own_code() throws Exception {
+        long future = now + 2 * 3600; // two hours ahead of this machine's clock; the default clock-skew is 1 h
+        vendor.stubFor(events(null, null).willReturn(okJson(list(false, event("evt_ok", "charge.succeeded", now - 60, null),
+                event("evt_future", "charge.succeeded", future, null)))));
+        vendor.stubFor(events("ending_before", "evt_future").willReturn(okJson(list(false))));
+        vendor.stubFor(events("ending_before", "evt_ok").willReturn(okJson(list(false))));
+        stripeFeed().start();
+
+        await("one event and one reject", WAIT, () -> poller.count("SELECT COUNT(*) FROM rejected_record") == 1);
+        assertThat(storedEvents()).containsExactly("evt_ok");
+        assertThat((String) poller.query("SELECT errors FROM rejected_record").get(0).get("errors"))
+                .contains("future_version_time").contains("created_at");
+    }
+
     String storedCursor() {
         var rows = poller.query("SELECT cursor_value FROM feed_cursor");
         return rows.isEmpty() ? "" : (String) rows.get(0).get("cursor_value");
