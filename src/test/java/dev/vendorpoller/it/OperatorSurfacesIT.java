@@ -54,8 +54,9 @@ class OperatorSurfacesIT {
             Files.write(file, config, StandardCharsets.UTF_8);
             ServiceProcess service = ServiceProcess.start(file, tmp.resolve("service.log"), false, List.of(), Map.of());
             try {
+                // the MBeans are up as the context starts, just before its routes: the feed reads Stopped until then
                 String state = awaitBody("http://127.0.0.1:" + jolokia + "/jolokia/read/dev.vendorpoller:type=feed,name=forms/State",
-                        service);
+                        service, "\"value\":\"Started\"");
                 assertThat(state).contains("\"value\":\"Started\"");
 
                 Path camelStatus = Path.of(System.getProperty("user.home"), ".camel", service.pid() + "-status.json");
@@ -92,12 +93,17 @@ class OperatorSurfacesIT {
     }
 
     private String awaitBody(String url, ServiceProcess service) throws Exception {
+        return awaitBody(url, service, "\"status\":200");
+    }
+
+    /** The first 200 answer from {@code url} whose body contains {@code wanted} (and Jolokia's status 200). */
+    private String awaitBody(String url, ServiceProcess service, String wanted) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(service.isAlive()).as("service alive; log:\n" + service.tail(30)).isTrue();
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"status\":200")) {
+                if (r.statusCode() == 200 && r.body().contains("\"status\":200") && r.body().contains(wanted)) {
                     return r.body();
                 }
             } catch (IOException e) {
