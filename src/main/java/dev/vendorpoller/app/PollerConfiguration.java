@@ -18,6 +18,7 @@ import dev.vendorpoller.auth.OAuth2Settings;
 import dev.vendorpoller.auth.TokenCipher;
 import dev.vendorpoller.auth.TokenStore;
 import dev.vendorpoller.cluster.ClusterSettings;
+import dev.vendorpoller.cluster.Leases;
 import dev.vendorpoller.cluster.QuartzCluster;
 import dev.vendorpoller.config.ConfigException;
 import dev.vendorpoller.config.ConfigReader;
@@ -150,7 +151,9 @@ public final class PollerConfiguration implements CamelConfiguration {
                 PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("retryLog", new RetryLog());
-        OutboxDrain drain = new OutboxDrain(outbox, deadLetters, destinations, deliverySettings);
+        Leases leases = Leases.of(cluster, db.jdbc());
+        context.addService(new Closer(leases)); // stopped before the database: a graceful stop gives the lanes back
+        OutboxDrain drain = new OutboxDrain(outbox, deadLetters, destinations, deliverySettings, leases);
         registry.bind("outboxDrain", drain);
         registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),

@@ -1,6 +1,7 @@
 package dev.vendorpoller.delivery;
 
 import dev.vendorpoller.account.AccountCall;
+import dev.vendorpoller.cluster.Leases;
 import dev.vendorpoller.config.Secrets;
 import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import dev.vendorpoller.failure.Failures;
@@ -33,9 +34,15 @@ public final class OutboxDrain {
     private final DeliverySettings settings;
     private final Map<String, Lane> lanes;
     private final DeliveryStats stats;
+    private final Leases leases;
 
-    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, Destinations destinations, DeliverySettings settings) {
+    /** @param leases which lanes this node drains now: all of them alone, each by one node at a time in a cluster */
+    private static final String LEASE_PREFIX = "outbox-";
+
+    public OutboxDrain(Outbox outbox, DeadLetters deadLetters, Destinations destinations, DeliverySettings settings,
+            Leases leases) {
         this.outbox = outbox;
+        this.leases = leases;
         this.stats = new DeliveryStats(outbox);
         this.deadLetters = deadLetters;
         this.destinations = destinations;
@@ -64,6 +71,9 @@ public final class OutboxDrain {
         if (previous != null && !previous.worthAnother() || exchange.getContext().isStopping()) {
             // a stop ends the lane after the pass in flight: what is left waits in the outbox for the next start
             return false;
+        }
+        if (!leases.hold(LEASE_PREFIX + laneName)) {
+            return false; // another node of the cluster drains this lane now
         }
         Lane lane = lanes.get(laneName);
         Destinations.Target target = destinations.target(lane.feed(), lane.kind()).orElseThrow();
@@ -94,6 +104,9 @@ public final class OutboxDrain {
      * waited): each becomes one dead letter at once, with the reason.
      */
     public void sweepOrphans() {
+        if (!leases.hold(LEASE_PREFIX + "orphans")) {
+            return;
+        }
         for (Lane lane : outbox.lanes()) {
             if (!lanes.containsKey(lane.name()) || destinations.target(lane.feed(), lane.kind()).isEmpty()) {
                 List<OutboxMessage> orphans;

@@ -109,7 +109,8 @@ class ArchitectureTest {
                 .whereLayer("record").mayOnlyAccessLayers("config", "feed", "store")
                 .whereLayer("account").mayOnlyAccessLayers("config", "failure", "feed", "ratelimit", "auth")
                 .whereLayer("source").mayOnlyAccessLayers("config", "failure", "feed", "record")
-                .whereLayer("delivery").mayOnlyAccessLayers("config", "failure", "feed", "store", "ratelimit", "account")
+                .whereLayer("delivery").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
+                        "account")
                 .whereLayer("ingest").mayOnlyAccessLayers("config", "failure", "feed", "store", "record", "account",
                         "source", "delivery")
                 .whereLayer("poll").mayOnlyAccessLayers("config", "failure", "feed", "store", "record", "account",

@@ -42,6 +42,7 @@ class ClusterIT {
     static final Duration CHECKIN = Duration.ofSeconds(1);
     String schema;
     Vendor vendor;
+    RecordingSink sink;
     Path dir;
     final List<ServiceProcess> nodes = new ArrayList<>();
 
@@ -53,6 +54,7 @@ class ClusterIT {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         vendor = new Vendor(Duration.ofMillis(60));
+        sink = new RecordingSink();
         dir = Files.createTempDirectory("cluster-it");
     }
 
@@ -64,6 +66,9 @@ class ClusterIT {
         if (vendor != null) {
             vendor.close();
         }
+        if (sink != null) {
+            sink.close();
+        }
         if (schema != null) {
             try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
                 c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
@@ -72,7 +77,8 @@ class ClusterIT {
     }
 
     @Test
-    void three_nodes_run_ten_feeds_with_never_two_runs_of_one_feed_at_once_and_every_feed_polled() throws Exception {
+    void three_nodes_run_ten_feeds_with_never_two_runs_of_one_feed_at_once_every_feed_polled_and_each_version_sent_once()
+            throws Exception {
         for (int i = 0; i < FEEDS; i++) {
             vendor.records("f" + i, 12);
         }
@@ -90,8 +96,15 @@ class ClusterIT {
         }
         assertThat(query("SELECT COUNT(*) FROM ledger_registration WHERE versions_seen <> 1")).as("nothing applied twice").isZero();
         assertThat(query("SELECT COUNT(*) FROM qrtz_scheduler_state")).as("three nodes checked in").isEqualTo(3);
-        long ranFeeds = nodes.stream().filter(n -> n.output().contains("committed")).count();
-        assertThat(ranFeeds).as("nodes that committed pages (Quartz spreads runs over the nodes)").isGreaterThanOrEqualTo(2);
+        // which node runs a feed is Quartz's choice (the first to acquire its trigger): not asserted, only printed
+        System.out.printf("ClusterIT: nodes that committed pages: %d of 3%n",
+                nodes.stream().filter(n -> n.output().contains("committed")).count());
+        // every node runs every outbox lane's timer, but one node at a time drains a lane (its lease): no repeats
+        await("every version at the sink", Duration.ofSeconds(60), () -> sink.deliveries("/sink").size() >= FEEDS * 12);
+        Thread.sleep(1_500); // a repeat from another node would arrive within a few drain intervals
+        List<String> keys = sink.deliveries("/sink").stream().map(RecordingSink.Delivery::idempotencyKey).toList();
+        assertThat(keys).as("deliveries, one per version").hasSize(FEEDS * 12).doesNotHaveDuplicates();
+        assertThat(query("SELECT COUNT(*) FROM outbox")).isZero();
     }
 
     @Test
@@ -139,7 +152,7 @@ class ClusterIT {
             String f = "vendor-poller.feed." + feed + ".";
             lines.addAll(List.of(f + "type = registration-api", f + "base-url = " + vendor.baseUrl(feed),
                     f + "token = t-" + feed, f + "schedule.interval = 300ms", f + "page-size = " + PAGE_SIZE,
-                    f + "tiers = GA-2026:GENERAL_ADMISSION"));
+                    f + "tiers = GA-2026:GENERAL_ADMISSION", f + "sink-uri = " + sink.uri("/sink")));
         }
         Path config = dir.resolve(node + ".properties");
         Files.write(config, lines, StandardCharsets.UTF_8);
