@@ -9,34 +9,27 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each lane's depth, oldest pending age, rate and failures, and the freshness histogram, in Prometheus and as a bean. */
-class DeliveryMetricsTest extends ServiceTest {
+class DeliveryMetricsTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
-    WireMockServer vendor;
-    PollerHarness poller;
     int port;
 
     @BeforeEach
     void prepare() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/ok/registrations")).willReturn(okJson(DeliveryLanesTest.page("a", 3))));
         vendor.stubFor(get(urlPathEqualTo("/down/registrations")).willReturn(okJson(DeliveryLanesTest.page("b", 2))));
         vendor.stubFor(post(urlPathEqualTo("/ok-sink")).willReturn(aResponse().withStatus(200)));
@@ -48,11 +41,6 @@ class DeliveryMetricsTest extends ServiceTest {
                 .feed("down", vendor.baseUrl() + "/down", "page-size", "10", "sink-uri", vendor.baseUrl() + "/down-sink");
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     String metrics() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))

@@ -7,45 +7,31 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.vendorpoller.app.Service;
-import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A receiver only moves forward: newest pending version only, never an older one after a newer was accepted. */
-class LatestVersionInOrderTest extends ServiceTest {
+class LatestVersionInOrderTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
-    WireMockServer vendor;
-    PollerHarness poller;
 
     @BeforeEach
     void prepare() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
-        poller = newPoller();
         poller.feed("forms", vendor.baseUrl(), "sink-uri", vendor.baseUrl() + "/sink")
                 .set("vendor-poller.outbox.retry-delay", "1s").set("vendor-poller.outbox.max-retry-delay", "1s")
                 .set("vendor-poller.outbox.max-attempts", "100");
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     /** The vendor now shows record r1 at version {@code updatedAt} (epoch seconds). */
     void vendorShows(int updatedAt) {

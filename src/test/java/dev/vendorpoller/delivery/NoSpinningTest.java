@@ -6,40 +6,26 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Messages that can never be delivered end once, as dead letters, instead of coming due again forever. */
-class NoSpinningTest extends ServiceTest {
+class NoSpinningTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
-    WireMockServer vendor;
-    PollerHarness poller;
 
     @BeforeEach
     void prepare() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson("{\"data\":["
                 + "{\"id\":\"r1\",\"email\":\"a@x.io\",\"ticket_sku\":\"VIP-2026\",\"payment_status\":\"paid\",\"created_at\":1,\"updated_at\":2,\"metadata\":{}},"
                 + "{\"id\":\"r2\",\"email\":\"b@x.io\",\"ticket_sku\":\"GA-2026\",\"payment_status\":\"pending\",\"created_at\":1,\"updated_at\":3,\"metadata\":{}}"
                 + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
-        poller = newPoller();
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     @Test
     void should_dead_letter_a_pending_message_at_once_with_the_reason_when_its_sink_was_removed() throws Exception {

@@ -6,16 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,30 +22,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** sink-batch-size: one request (HTTP) or one file per batch, each element keeping its idempotency key. */
-class SinkBatchTest extends ServiceTest {
+class SinkBatchTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final ObjectMapper JSON = new ObjectMapper();
-    WireMockServer vendor;
-    PollerHarness poller;
 
     @BeforeEach
     void prepare() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
         vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson(DeliveryLanesTest.page("r", 5))));
-        poller = newPoller();
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     Set<String> ledgerKeys() {
         return poller.query("SELECT idempotency_key FROM ledger_registration").stream()

@@ -7,25 +7,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.vendorpoller.source.eventbrite.EventbriteAttendeesTest.PATH;
 import static dev.vendorpoller.source.eventbrite.EventbriteAttendeesTest.attendee;
 import static dev.vendorpoller.source.eventbrite.EventbriteAttendeesTest.page;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.support.PollerHarness;
-import dev.vendorpoller.support.ServiceTest;
+import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,25 +31,15 @@ import org.junit.jupiter.api.Test;
  * a sink on loopback, the real routes run in-process on an H2 file. Each test is an input that used to lose a change
  * or blind the feed.
  */
-class ChangeDetectionEdgesTest extends ServiceTest {
+class ChangeDetectionEdgesTest extends VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String CHANGED = "2026-03-01T10:00:05Z";
-    WireMockServer vendor;
-    PollerHarness poller;
 
     @BeforeEach
     void prepare() throws Exception {
-        vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        vendor.start();
         vendor.stubFor(post("/sink").willReturn(ok()));
-        poller = newPoller();
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        poller.close();
-        vendor.stop();
-    }
 
     PollerHarness feed(String... extra) {
         List<String> keys = new ArrayList<>(List.of("type", "eventbrite-attendees", "event-id", "42",
