@@ -76,7 +76,7 @@ class EventbriteKillRestartIT {
     /** Attendees that show up late (their {@code changed} 2..12 s before they become visible). */
     private static final int LATE = 25;
     /** A continuation token older than this is refused (400 INVALID_CONTINUATION): some restarts find theirs expired. */
-    private static final Duration TOKEN_TTL = Duration.ofSeconds(20);
+    private static final Duration TOKEN_TTL = Duration.ofSeconds(12);
     /** One change of a random attendee every this many ms while the vendor is live. */
     private static final long TICK_MS = 50;
     private static final int MIN_KILLS = 5;
@@ -194,6 +194,8 @@ class EventbriteKillRestartIT {
         // Every key in the idempotency store is a version the vendor had; which attendee and revision.
         Map<String, int[]> versionOfKey = new HashMap<>();
         vendor.all().forEach((id, list) -> list.forEach(v -> versionOfKey.put(keys.of(id, v), new int[] {id, v.rev()})));
+        assertThat(versionOfKey).as("distinct idempotency keys of the vendor's versions (same-second versions included)")
+                .hasSize((int) vendor.versionCount());
         List<String> unknown = state.messageIds.stream().filter(k -> !versionOfKey.containsKey(k)).toList();
         assertThat(unknown).as("idempotency keys of the feed that are no version of the vendor").isEmpty();
         Map<String, Integer> appliedPerAttendee = new HashMap<>();
@@ -213,6 +215,9 @@ class EventbriteKillRestartIT {
             Instant changed = v.time().truncatedTo(ChronoUnit.SECONDS);
             if (!row.sourceUpdatedAt.equals(changed)) {
                 problems.add(id(id) + ": source_updated_at " + row.sourceUpdatedAt + ", newest changed " + changed);
+            }
+            if (!row.metadata.contains("\"o-" + id + "-" + v.rev() + "\"")) {
+                problems.add(id(id) + ": metadata " + row.metadata + " is not the newest version's (order_id o-" + id + "-" + v.rev() + ")");
             }
             if (!row.idempotencyKey.equals(keys.of(id, v))) {
                 problems.add(id(id) + ": idempotency_key is not the newest version's (rev " + v.rev() + ")");
@@ -635,7 +640,8 @@ class EventbriteKillRestartIT {
 
     // ---- what the service wrote (read only while no service process runs, or from a copy) ---------------------
 
-    private record LedgerRow(String source, String externalId, String idempotencyKey, Instant sourceUpdatedAt, int versionsSeen) {
+    private record LedgerRow(String source, String externalId, String idempotencyKey, Instant sourceUpdatedAt, int versionsSeen,
+            String metadata) {
     }
 
     private static final class Snapshot {
@@ -668,11 +674,11 @@ class EventbriteKillRestartIT {
         static Snapshot read(String url) throws SQLException {
             Snapshot s = new Snapshot();
             try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
-                try (ResultSet rs = st.executeQuery("SELECT source, external_id, idempotency_key, source_updated_at, versions_seen"
-                        + " FROM ledger_registration")) {
+                try (ResultSet rs = st.executeQuery("SELECT source, external_id, idempotency_key, source_updated_at, versions_seen,"
+                        + " metadata FROM ledger_registration")) {
                     while (rs.next()) {
                         s.ledger.add(new LedgerRow(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5)));
+                                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5), rs.getString(6)));
                     }
                 }
                 try (ResultSet rs = st.executeQuery("SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE processorName = '" + FEED + "'")) {
