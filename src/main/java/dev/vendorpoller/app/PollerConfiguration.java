@@ -159,7 +159,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
                 config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
-                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats())));
+                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)));
         // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
         context.addLifecycleStrategy(new FeedRouteInstaller(config.bool("camel.main.routes-reload-enabled",
                 config.bool("camel.main.routesReloadEnabled", false))));

@@ -3,6 +3,8 @@ package dev.vendorpoller.ops;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -60,5 +62,15 @@ public final class FeedFacts {
     private long count(String sql, String feed) {
         Long n = jdbc.queryForObject(sql, Long.class, feed);
         return n == null ? 0 : n;
+    }
+
+    /** Per feed, the node whose Quartz is executing its poll now (a cluster's feeds only: Quartz's own table). */
+    Map<String, String> runningOn() {
+        Map<String, String> running = new HashMap<>();
+        jdbc.query("SELECT trigger_name, instance_name FROM qrtz_fired_triggers WHERE state = 'EXECUTING'",
+                rs -> {
+                    running.put(rs.getString(1), rs.getString(2));
+                });
+        return running;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vendorpoller.ops;
 
 import dev.vendorpoller.account.Accounts;
+import dev.vendorpoller.cluster.ClusterSettings;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.delivery.DeliveryStats;
 import dev.vendorpoller.ingest.Feed;
@@ -39,9 +40,10 @@ public final class Operations {
     private final Ingest ingest;
     private final FeedFacts facts;
     private final DeliveryStats delivery;
+    private final ClusterSettings cluster;
 
     public Operations(Feeds feeds, Accounts accounts, Database db, CursorStore cursors, DeadLetters deadLetters,
-            RejectStore rejects, Ingest ingest, DeliveryStats delivery) {
+            RejectStore rejects, Ingest ingest, DeliveryStats delivery, ClusterSettings cluster) {
         this.feeds = feeds;
         this.accounts = accounts;
         this.db = db;
@@ -51,6 +53,7 @@ public final class Operations {
         this.ingest = ingest;
         this.facts = new FeedFacts(db.jdbc());
         this.delivery = delivery;
+        this.cluster = cluster;
     }
 
     /** Starts metrics, health checks, the feed MBeans, the status page with the HTTP operations, and Jolokia. */
@@ -122,7 +125,7 @@ public final class Operations {
             return;
         }
         try {
-            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, delivery, db.jdbc());
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, delivery, cluster, db.jdbc());
             page.serve("/ops/", new OpsEndpoint(managed, settings.opsToken()));
             context.addService(new ServiceSupport() {
                 @Override

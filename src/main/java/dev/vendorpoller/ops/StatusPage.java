@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.account.Account;
 import dev.vendorpoller.account.Accounts;
+import dev.vendorpoller.cluster.ClusterSettings;
 import dev.vendorpoller.delivery.DeadLetter;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.delivery.DeliveryStats;
@@ -51,18 +52,20 @@ public final class StatusPage implements AutoCloseable {
     private final FeedFacts facts;
     private final DeadLetters deadLetters;
     private final DeliveryStats delivery;
+    private final ClusterSettings cluster;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] html;
 
     public StatusPage(String host, int port, CamelContext context, Feeds feeds, Accounts accounts, FeedFacts facts,
-            DeadLetters deadLetters, DeliveryStats delivery, JdbcTemplate jdbc) throws IOException {
+            DeadLetters deadLetters, DeliveryStats delivery, ClusterSettings cluster, JdbcTemplate jdbc) throws IOException {
         this.context = context;
         this.feeds = feeds;
         this.accounts = accounts;
         this.facts = facts;
         this.deadLetters = deadLetters;
         this.delivery = delivery;
+        this.cluster = cluster;
         this.jdbc = jdbc;
         try (InputStream in = StatusPage.class.getResourceAsStream("/status/index.html")) {
             this.html = in.readAllBytes();
@@ -108,11 +111,14 @@ public final class StatusPage implements AutoCloseable {
         Instant now = Instant.now();
         Map<String, HealthCheck.Result> health = new HashMap<>();
         HealthCheckHelper.invokeReadiness(context).forEach(r -> health.put(r.getCheck().getId(), r));
+        // on a cluster, the node Quartz has running each feed's poll now (from Quartz's own table)
+        Map<String, String> runningOn = cluster.clustered() ? facts.runningOn() : Map.of();
         Map<String, List<DeliveryStats.LaneFigures>> lanes = delivery.lanes().stream()
                 .collect(Collectors.groupingBy(l -> l.lane().feed()));
         for (Feed feed : feeds.all()) {
             ObjectNode f = out.addObject();
-            f.put("name", feed.name()).put("type", feed.config().type());
+            f.put("name", feed.name()).put("type", feed.config().type()).put("node", cluster.nodeId())
+                    .put("running_on", runningOn.get(feed.name()));
             ServiceStatus status = context.getRouteController().getRouteStatus(feed.config().routeId());
             f.put("state", status == null ? "Unknown" : status == ServiceStatus.Suspended ? "Paused" : status.name());
             HealthCheck.Result result = health.get("feed-" + feed.name());

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.PollerHarness;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +50,7 @@ class ClusterIT {
     RecordingSink sink;
     Path dir;
     final List<ServiceProcess> nodes = new ArrayList<>();
+    final Map<String, Integer> statusPorts = new ConcurrentHashMap<>();
 
     @BeforeEach
     void freshDatabaseAndVendor() throws Exception {
@@ -116,6 +122,9 @@ class ClusterIT {
         await("the backlog under way", Duration.ofSeconds(60), () -> ledgered("big") >= 20);
         String running = runningNode("big");
         assertThat(running).as("a node runs the feed").isIn("a", "b");
+        String other = running.equals("a") ? "b" : "a";
+        await("the other node's status page names the node running the feed", Duration.ofSeconds(10),
+                () -> statusOf(other).contains("\"name\":\"big\"") && statusOf(other).contains("\"running_on\":\"" + running + "\""));
         ServiceProcess victim = nodes.get(running.equals("a") ? 0 : 1);
         long before = ledgered("big");
         victim.kill();
@@ -141,6 +150,7 @@ class ClusterIT {
                 "vendor-poller.db.user = postgres",
                 "vendor-poller.db.password =",
                 "vendor-poller.node-id = " + node,
+                "vendor-poller.status.port = " + statusPorts.computeIfAbsent(node, n -> freePort()),
                 "vendor-poller.cluster.checkin-interval = " + CHECKIN.toMillis() + "ms",
                 "vendor-poller.retry.max-redeliveries = 4",
                 "vendor-poller.retry.base-delay = 100ms",
@@ -157,6 +167,23 @@ class ClusterIT {
         Path config = dir.resolve(node + ".properties");
         Files.write(config, lines, StandardCharsets.UTF_8);
         return ServiceProcess.start(config, dir.resolve(node + ".log"), false, List.of(), Map.of());
+    }
+
+    private String statusOf(String node) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPorts.get(node)
+                    + "/status/feeds.json")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    private static int freePort() {
+        try {
+            return PollerHarness.freeLoopbackPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The node Quartz has executing the feed's job now, from its own table. */
