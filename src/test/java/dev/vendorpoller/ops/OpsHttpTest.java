@@ -1,5 +1,7 @@
 package dev.vendorpoller.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -61,7 +63,12 @@ class OpsHttpTest extends VendorAndPoller {
     private String state(String feed) throws Exception {
         String json = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status/feeds.json")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return json.replaceAll(".*\"name\":\"" + feed + "\",\"type\":\"[^\"]*\",\"state\":\"([A-Za-z]+)\".*", "$1");
+        for (JsonNode f : new ObjectMapper().readTree(json)) {
+            if (f.path("name").asText().equals(feed)) {
+                return f.path("state").asText();
+            }
+        }
+        return "no feed " + feed + " in " + json;
     }
 
     private String cursor(String feed) {
