@@ -62,11 +62,12 @@ class StripeKillRestartIT {
     private static final String PAYMENTS = "kill-pay";
     private static final String TIERS = "GA-2026:GENERAL_ADMISSION,VIP-2026:VIP,STU-2026:STUDENT,SPK-2026:SPEAKER,EXPO-2026:EXHIBITOR";
     /** The registration log's backlog (records 0..BACKLOG-1), then live entries (new records and newer versions). */
-    private static final long BACKLOG = 600;
+    private static final long BACKLOG = 400;
     private static final int INVALID_EVERY = 50;
     private static final double FAILURE_RATE = 0.02;
     private static final long LIVE_PER_SECOND = 5;
-    private static final long PAGE_DELAY_MS = 4;
+    /** Slow registration pages: the feed passes the registrations events name across all kills, on a fast machine too. */
+    private static final long PAGE_DELAY_MS = 250;
     /** Small pages: the registration feed reaches the registrations events name one page after another, between the kills. */
     private static final int REGISTRATION_PAGE_SIZE = 10;
     /**
