@@ -41,8 +41,9 @@ public final class PaymentLedger {
      * @param registrationSource the feed whose registrations these events refer to (applies-to); null: none
      */
     LedgerPlan plan(String registrationSource, List<CanonicalPaymentEvent> read) {
+        Held strays = registrationSource == null ? Held.NONE : planStrays(registrationSource);
         if (read.isEmpty()) {
-            return LedgerPlan.NONE;
+            return strays.plan();
         }
         // One identity: payment_event's key. The page's duplicate check keys on (created, key), so an event read again
         // after its key was pruned, or with another created, passes it; here it is a duplicate, never a second row.
@@ -52,13 +53,15 @@ public final class PaymentLedger {
         List<CanonicalPaymentEvent> events = List.copyOf(fresh.values());
         int duplicates = read.size() - events.size();
         if (events.isEmpty()) {
-            return LedgerPlan.of(List.of(), duplicates, () -> { });
+            return LedgerPlan.of(List.of(), duplicates, strays.plan()::write);
         }
         List<CanonicalPaymentEvent> ordered = new ArrayList<>(events);
         ordered.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
         Map<String, Optional<Instant>> registrations = registrationSource == null ? Map.of()
                 : paymentEventTimes(registrationSource, ordered.stream().map(CanonicalPaymentEvent::registrationRef)
                         .filter(r -> r != null).distinct().toList());
+        // a stray released by this page counts as applied before the page's own events
+        strays.times().forEach((ref, at) -> registrations.merge(ref, at, PaymentLedger::newer));
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> moves = new ArrayList<>();
         List<Object[]> holdings = new ArrayList<>();
@@ -79,6 +82,7 @@ public final class PaymentLedger {
                     now, toJson(e)});
         }
         return LedgerPlan.of(List.copyOf(events), duplicates, () -> {
+            strays.plan().write();
             writeMoves(moves);
             if (!holdings.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO payment_holding (event_key, registration_source, registration_ref,"
@@ -95,7 +99,32 @@ public final class PaymentLedger {
      * first, and their release from holding. Same transaction as the page, written after its ledger rows.
      */
     LedgerPlan planHeld(String registrationSource, List<CanonicalRecord> ledgered) {
-        List<String> refs = ledgered.stream().map(CanonicalRecord::recordId).distinct().toList();
+        return release(registrationSource, ledgered.stream().map(CanonicalRecord::recordId).distinct().toList()).plan();
+    }
+
+    /**
+     * Events still held although their registration is ledgered. A registration page and a page of this feed that
+     * commit at the same time (a database with more than one connection, e.g. PostgreSQL) do not see each other's
+     * rows: this feed holds an event because the registration is not there yet, while the registration's page finds
+     * nothing held for it. So each page of this feed applies such strays first, as the registration page would have.
+     */
+    private Held planStrays(String registrationSource) {
+        List<String> refs = jdbc.queryForList("SELECT DISTINCT h.registration_ref FROM payment_holding h JOIN ledger_registration l"
+                + " ON l.external_id = h.registration_ref AND l.source = h.registration_source WHERE h.registration_source = ?",
+                String.class, registrationSource);
+        return refs.isEmpty() ? Held.NONE : release(registrationSource, refs);
+    }
+
+    /** The release of events held for {@code refs}, and the status times it leaves those registrations with. */
+    private record Held(LedgerPlan plan, Map<String, Optional<Instant>> times) {
+        static final Held NONE = new Held(LedgerPlan.NONE, Map.of());
+    }
+
+    private static Optional<Instant> newer(Optional<Instant> a, Optional<Instant> b) {
+        return a.isEmpty() ? b : b.isEmpty() || a.get().isAfter(b.get()) ? a : b;
+    }
+
+    private Held release(String registrationSource, List<String> refs) {
         List<CanonicalPaymentEvent> held = new ArrayList<>();
         for (List<String> chunk : Sql.chunks(refs)) {
             List<Object> args = new ArrayList<>(chunk);
@@ -105,7 +134,7 @@ public final class PaymentLedger {
                     + " ORDER BY h.created_at DESC", (rs, i) -> fromJson(rs.getString(1)), args.toArray()));
         }
         if (held.isEmpty()) {
-            return LedgerPlan.NONE;
+            return Held.NONE;
         }
         Map<String, Optional<Instant>> registrations = paymentEventTimes(registrationSource,
                 held.stream().map(CanonicalPaymentEvent::registrationRef).distinct().toList());
@@ -120,11 +149,11 @@ public final class PaymentLedger {
             released.add(new Object[] {e.idempotencyKey()});
         }
         // the events were delivered when they were read: applying them later sends nothing
-        return LedgerPlan.of(List.of(), 0, () -> {
+        return new Held(LedgerPlan.of(List.of(), 0, () -> {
             writeMoves(moves);
             jdbc.batchUpdate("UPDATE payment_event SET outcome = ?, applied_at = ? WHERE idempotency_key = ?", outcomes);
             jdbc.batchUpdate("DELETE FROM payment_holding WHERE event_key = ?", released);
-        });
+        }), registrations);
     }
 
     /** Plans the status move unless a newer event already set it (events own the status once one set it). */
