@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.support.LocalPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,11 +24,8 @@ class LeasesTest {
     @BeforeEach
     void freshSchema() throws Exception {
         LocalPostgres.assumeUp();
-        schema = "leases_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        db = new Database(StoreSettings.of(LocalPostgres.URL + "?currentSchema=" + schema, "postgres"));
+        schema = LocalPostgres.createSchema("leases_");
+        db = new Database(StoreSettings.of(LocalPostgres.url(schema), "postgres"));
     }
 
     @AfterEach
@@ -40,9 +34,7 @@ class LeasesTest {
             db.close();
         }
         if (schema != null) {
-            try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            LocalPostgres.dropSchema(schema);
         }
     }
 

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,10 +54,7 @@ class ClusterIT {
     @BeforeEach
     void freshDatabaseAndVendor() throws Exception {
         LocalPostgres.assumeUp();
-        schema = "cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+        schema = LocalPostgres.createSchema("cluster_");
         vendor = new Vendor(Duration.ofMillis(60));
         sink = new RecordingSink();
         dir = Files.createTempDirectory("cluster-it");
@@ -76,9 +72,7 @@ class ClusterIT {
             sink.close();
         }
         if (schema != null) {
-            try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            LocalPostgres.dropSchema(schema);
         }
     }
 
@@ -146,7 +140,7 @@ class ClusterIT {
     private ServiceProcess start(String node) throws IOException {
         List<String> lines = new ArrayList<>(ServiceProcess.CAMEL_BASE);
         lines.addAll(List.of(
-                "vendor-poller.db.url = " + LocalPostgres.URL + "?currentSchema=" + schema,
+                "vendor-poller.db.url = " + LocalPostgres.url(schema),
                 "vendor-poller.db.user = postgres",
                 "vendor-poller.db.password =",
                 "vendor-poller.node-id = " + node,
@@ -219,7 +213,7 @@ class ClusterIT {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(LocalPostgres.URL + "?currentSchema=" + schema, "postgres", "");
+        return DriverManager.getConnection(LocalPostgres.url(schema), "postgres", "");
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -50,7 +50,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,7 +100,7 @@ class EventbriteKillRestartIT {
         Random random = new Random(seed);
         say("seed " + seed + " (rerun with -DebKillRestart.seed=" + seed + ")");
         String token = "eb-" + UUID.randomUUID();
-        Path dir = freshDirectory(Path.of("target", "eventbrite-kill-restart-it").toAbsolutePath());
+        Path dir = ServiceProcess.freshDirectory(Path.of("target", "eventbrite-kill-restart-it").toAbsolutePath());
         Path db = dir.resolve("db");
 
         try (Attendees vendor = new Attendees(token, seed); RecordingSink sink = new RecordingSink()) {
@@ -659,12 +658,12 @@ class EventbriteKillRestartIT {
             if (!Files.exists(file)) {
                 return null;
             }
-            Path copyDir = freshDirectory(dir.resolve(label));
+            Path copyDir = ServiceProcess.freshDirectory(dir.resolve(label));
             Files.copy(file, copyDir.resolve(file.getFileName()));
             String url = jdbcUrl(copyDir.resolve(db.getFileName()));
             try {
                 Snapshot s = hasSchema(url) ? read(url) : null;
-                deleteDirectory(copyDir);
+                ServiceProcess.deleteDirectory(copyDir);
                 return s;
             } catch (SQLException e) {
                 throw new AssertionError("cannot read a copy of the database after a SIGKILL (kept in " + copyDir + ")", e);
@@ -777,21 +776,6 @@ class EventbriteKillRestartIT {
 
     private static String jdbcUrl(Path db) {
         return "jdbc:h2:file:" + db;
-    }
-
-    private static Path freshDirectory(Path dir) throws IOException {
-        deleteDirectory(dir);
-        return Files.createDirectories(dir);
-    }
-
-    private static void deleteDirectory(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     private static void say(String line) {

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -85,7 +84,7 @@ class KillRestartIT {
         Random random = new Random(seed);
         say("seed " + seed + " (rerun with -DkillRestart.seed=" + seed + ")");
         String token = "tok-" + UUID.randomUUID();
-        Path dir = freshDirectory(Path.of("target", "kill-restart-it").toAbsolutePath());
+        Path dir = ServiceProcess.freshDirectory(Path.of("target", "kill-restart-it").toAbsolutePath());
         Path db = dir.resolve("db");
         say("working directory " + dir);
 
@@ -337,13 +336,13 @@ class KillRestartIT {
         if (!Files.exists(file)) {
             return "no schema yet (no database file)";
         }
-        Path copyDir = freshDirectory(dir.resolve(label));
+        Path copyDir = ServiceProcess.freshDirectory(dir.resolve(label));
         Path copy = copyDir.resolve(db.getFileName());
         Files.copy(file, copyDir.resolve(file.getFileName()));
         DbState s;
         try {
             if (!DbState.hasSchema(jdbcUrl(copy))) {
-                deleteDirectory(copyDir);
+                ServiceProcess.deleteDirectory(copyDir);
                 return "no schema yet";
             }
             s = DbState.read(jdbcUrl(copy));
@@ -358,7 +357,7 @@ class KillRestartIT {
                 e.validEntries, s.rejects.size(), e.invalidEntries);
         if (s.messageIdsOfFeed == e.validEntries && s.ledger.size() == e.lastPosition.size() && versionsSeen == e.validEntries
                 && s.rejects.size() == e.invalidEntries) {
-            deleteDirectory(copyDir);
+            ServiceProcess.deleteDirectory(copyDir);
             return "consistent, " + found;
         }
         return "NOT ATOMIC (copy kept in " + copyDir + "), found/expected " + found;
@@ -556,21 +555,6 @@ class KillRestartIT {
 
     private static String jdbcUrl(Path db) {
         return "jdbc:h2:file:" + db;
-    }
-
-    private static Path freshDirectory(Path dir) throws IOException {
-        deleteDirectory(dir);
-        return Files.createDirectories(dir);
-    }
-
-    private static void deleteDirectory(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     private static void say(String line) {

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The packaged service as a real OS process: {@code java -Xmx256m [jvmArgs] -jar vendor-poller.jar --config FILE},
@@ -49,6 +51,22 @@ final class ServiceProcess {
             throw new IllegalStateException(jar + " does not exist: build it first (mvn -DskipTests package)");
         }
         return jar;
+    }
+
+    /** {@code dir}, emptied (a test run's own directory for the service's database and logs). */
+    static Path freshDirectory(Path dir) throws IOException {
+        deleteDirectory(dir);
+        return Files.createDirectories(dir);
+    }
+
+    static void deleteDirectory(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** The demo vendor's jar (system property vendorPollerDemo.jar), built beside the fat jar by {@code mvn package}. */

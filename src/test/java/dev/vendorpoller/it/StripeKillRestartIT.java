@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,7 +110,7 @@ class StripeKillRestartIT {
         Random random = new Random(seed);
         say("seed " + seed + " (rerun with -DstripeKillRestart.seed=" + seed + ")");
         String token = "tok-" + UUID.randomUUID();
-        Path dir = freshDirectory(Path.of("target", "stripe-kill-restart-it").toAbsolutePath());
+        Path dir = ServiceProcess.freshDirectory(Path.of("target", "stripe-kill-restart-it").toAbsolutePath());
         Path db = dir.resolve("db");
         String schema = "stripe_kill_" + Long.toUnsignedString(seed, 36);
         Database database = POSTGRES ? Database.postgres(POSTGRES_SERVER, schema) : Database.h2(db);
@@ -503,14 +502,14 @@ class StripeKillRestartIT {
             if (!Files.exists(file)) {
                 return null;
             }
-            Path copyDir = freshDirectory(dir.resolve(label));
+            Path copyDir = ServiceProcess.freshDirectory(dir.resolve(label));
             Files.copy(file, copyDir.resolve(file.getFileName()));
             try {
                 return Snapshot.read("jdbc:h2:file:" + copyDir.resolve(h2File.getFileName()), user);
             } catch (SQLException e) {
                 return null; // killed before the migrations created every table
             } finally {
-                deleteDirectory(copyDir);
+                ServiceProcess.deleteDirectory(copyDir);
             }
         }
 
@@ -613,21 +612,6 @@ class StripeKillRestartIT {
         Path config = dir.resolve("stripe-kill-restart.properties");
         Files.write(config, lines, StandardCharsets.UTF_8);
         return config;
-    }
-
-    private static Path freshDirectory(Path dir) throws IOException {
-        deleteDirectory(dir);
-        return Files.createDirectories(dir);
-    }
-
-    private static void deleteDirectory(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     private static void say(String line) {

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.support.LocalPostgres;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,12 +96,9 @@ class IdempotencyPruneTest {
     @Test
     void should_prune_in_bounded_batches_on_postgresql_too() throws Exception {
         LocalPostgres.assumeUp();
-        String schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+        String schema = LocalPostgres.createSchema("vp_");
         try {
-            db = new Database(StoreSettings.of(LocalPostgres.URL + "?currentSchema=" + schema, "postgres"));
+            db = new Database(StoreSettings.of(LocalPostgres.url(schema), "postgres"));
             seed();
             int[] batches = {0};
             long deleted = new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(Duration.ofDays(90)), 1_000)
@@ -115,9 +109,7 @@ class IdempotencyPruneTest {
         } finally {
             db.close();
             db = null;
-            try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            LocalPostgres.dropSchema(schema);
         }
     }
 }

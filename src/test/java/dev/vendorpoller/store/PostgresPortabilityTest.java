@@ -20,12 +20,9 @@ import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,13 +42,10 @@ class PostgresPortabilityTest extends ServiceTest {
     @BeforeEach
     void startVendor() throws Exception {
         LocalPostgres.assumeUp();
-        schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(SERVER, "postgres", "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+        schema = LocalPostgres.createSchema("vp_");
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
-        poller = newPoller().database(SERVER + "?currentSchema=" + schema, "postgres").set("vendor-poller.node-id", "pg-node-1");
+        poller = newPoller().database(LocalPostgres.url(schema), "postgres").set("vendor-poller.node-id", "pg-node-1");
     }
 
     @AfterEach
@@ -63,9 +57,7 @@ class PostgresPortabilityTest extends ServiceTest {
             vendor.stop();
         }
         if (schema != null) {
-            try (Connection c = DriverManager.getConnection(SERVER, "postgres", "")) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            LocalPostgres.dropSchema(schema);
         }
     }
 

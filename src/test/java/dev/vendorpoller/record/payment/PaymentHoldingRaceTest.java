@@ -13,15 +13,12 @@ import dev.vendorpoller.record.PaymentStatus;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.support.LocalPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +43,8 @@ class PaymentHoldingRaceTest {
     @BeforeEach
     void database() throws Exception {
         LocalPostgres.assumeUp();
-        schema = "vp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        Map<String, String> props = Map.of("vendor-poller.db.url", LocalPostgres.URL + "?currentSchema=" + schema,
+        schema = LocalPostgres.createSchema("vp_");
+        Map<String, String> props = Map.of("vendor-poller.db.url", LocalPostgres.url(schema),
                 "vendor-poller.db.user", "postgres");
         db = new Database(StoreSettings.load(new ConfigReader(k -> Optional.ofNullable(props.get(k)))));
     }
@@ -61,9 +55,7 @@ class PaymentHoldingRaceTest {
             db.close();
         }
         if (schema != null) {
-            try (Connection c = DriverManager.getConnection(LocalPostgres.URL, "postgres", "")) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            LocalPostgres.dropSchema(schema);
         }
     }
 
