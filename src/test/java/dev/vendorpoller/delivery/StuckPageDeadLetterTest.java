@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.vendorpoller.support.PollerHarness.await;
@@ -21,10 +20,6 @@ import org.junit.jupiter.api.Test;
 /** A page that fails on every scheduled run (a stuck cursor) keeps one open dead letter, not one per run. */
 class StuckPageDeadLetterTest extends VendorAndPoller {
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    private int requestsAt(String cursor) {
-        return vendor.findAll(getRequestedFor(urlPathEqualTo("/registrations")).withQueryParam("cursor", equalTo(cursor))).size();
-    }
 
     @Test
     void should_keep_one_open_dead_letter_for_a_cursor_stuck_over_several_runs() throws Exception {

@@ -1,7 +1,6 @@
 package dev.vendorpoller.poll;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -9,16 +8,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static dev.vendorpoller.support.VendorPages.page;
+import static dev.vendorpoller.support.VendorPages.pageAt;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.vendorpoller.support.VendorAndPoller;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,20 +30,6 @@ class PollingPipelineTest extends VendorAndPoller {
 
 
 
-    MappingBuilder pageAt(String cursor) {
-        var m = get(urlPathEqualTo("/registrations")).withQueryParam("limit", equalTo("2"));
-        return cursor == null ? m.withQueryParam("cursor", absent()) : m.withQueryParam("cursor", equalTo(cursor));
-    }
-
-    int requestsAt(String cursor) {
-        return vendor.findAll(getRequestedFor(urlPathEqualTo("/registrations")).withQueryParam("cursor",
-                cursor == null ? absent() : equalTo(cursor))).size();
-    }
-
-    String storedCursor(String feed) {
-        List<Map<String, Object>> rows = poller.query("SELECT cursor_value FROM feed_cursor WHERE feed = ?", feed);
-        return rows.isEmpty() ? null : (String) rows.get(0).get("cursor_value");
-    }
 
     void stubThreePages() {
         vendor.stubFor(pageAt(null).willReturn(okJson(page("c1", true, rec("r1", "a@x.io", "2026-01-01T00:00:01Z"),
@@ -62,7 +46,7 @@ class PollingPipelineTest extends VendorAndPoller {
         await(poller.runsOf("forms", 2), WAIT); // caught up, then polled again from c2
 
         assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration WHERE source = 'forms'")).isEqualTo(3);
-        assertThat(storedCursor("forms")).isEqualTo("c2");
+        assertThat(poller.storedCursor("forms")).isEqualTo("c2");
         assertThat(requestsAt(null)).isEqualTo(1);
         assertThat(requestsAt("c1")).isEqualTo(1);
         vendor.verify(getRequestedFor(urlPathEqualTo("/registrations")).withHeader("Authorization", equalTo("Bearer test-token-forms")));
@@ -95,7 +79,7 @@ class PollingPipelineTest extends VendorAndPoller {
 
         await("the last page read twice", WAIT, () -> requestsAt("c1") >= 2);
 
-        assertThat(storedCursor("forms")).as("never reset to empty").isEqualTo("c1");
+        assertThat(poller.storedCursor("forms")).as("never reset to empty").isEqualTo("c1");
         assertThat(requestsAt(null)).isEqualTo(1);
         assertThat(poller.query("SELECT versions_seen FROM ledger_registration WHERE external_id = 'r2'"))
                 .containsExactly(Map.of("versions_seen", 1));
@@ -180,7 +164,7 @@ class PollingPipelineTest extends VendorAndPoller {
                 .containsEntry("error_type", "dev.vendorpoller.failure.RetryableVendorException");
         assertThat((String) dl.get("error_message")).contains("502").doesNotContain("test-token");
         assertThat(requestsAt("c1")).isGreaterThanOrEqualTo(4);
-        assertThat(storedCursor("forms")).isEqualTo("c1");
+        assertThat(poller.storedCursor("forms")).isEqualTo("c1");
         assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration")).isEqualTo(1);
     }
 
@@ -208,8 +192,8 @@ class PollingPipelineTest extends VendorAndPoller {
 
         await("both feeds ledgered", WAIT, () -> poller.count("SELECT COUNT(*) FROM ledger_registration") == 3);
 
-        assertThat(storedCursor("east")).isEqualTo("a1");
-        assertThat(storedCursor("west")).isEqualTo("b1");
+        assertThat(poller.storedCursor("east")).isEqualTo("a1");
+        assertThat(poller.storedCursor("west")).isEqualTo("b1");
         assertThat(poller.query("SELECT email FROM ledger_registration WHERE source = 'east'")).containsExactly(Map.of("email", "a@x.io"));
         assertThat(poller.context().getRoute("poll-east")).isNotNull();
         assertThat(poller.context().getRoute("poll-west")).isNotNull();

@@ -9,12 +9,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.vendorpoller.support.PollerHarness.await;
 import static dev.vendorpoller.support.VendorPages.page;
+import static dev.vendorpoller.support.VendorPages.pageAt;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.VendorAndPoller;
@@ -80,20 +80,6 @@ class WedgesAndLoopsTest extends VendorAndPoller {
                 ct == null ? absent() : equalTo(ct))).size();
     }
 
-    MappingBuilder pageAt(String cursor) {
-        var m = get(urlPathEqualTo("/registrations")).withQueryParam("limit", equalTo("2"));
-        return cursor == null ? m.withQueryParam("cursor", absent()) : m.withQueryParam("cursor", equalTo(cursor));
-    }
-
-    int requestsAt(String cursor) {
-        return vendor.findAll(getRequestedFor(urlPathEqualTo("/registrations")).withQueryParam("cursor",
-                cursor == null ? absent() : equalTo(cursor))).size();
-    }
-
-    String storedCursor(String feed) {
-        List<Map<String, Object>> rows = poller.query("SELECT cursor_value FROM feed_cursor WHERE feed = ?", feed);
-        return rows.isEmpty() ? null : (String) rows.get(0).get("cursor_value");
-    }
 
     @Test
     void should_store_and_follow_a_cursor_longer_than_4000_characters() throws Exception {
@@ -104,7 +90,7 @@ class WedgesAndLoopsTest extends VendorAndPoller {
 
         await("the page after the long cursor read twice", WAIT, () -> requestsAt(longCursor) >= 2);
 
-        assertThat(storedCursor("forms")).isEqualTo(longCursor);
+        assertThat(poller.storedCursor("forms")).isEqualTo(longCursor);
         assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration")).isEqualTo(2);
         assertThat(poller.count("SELECT COUNT(*) FROM dead_letter")).isZero();
     }

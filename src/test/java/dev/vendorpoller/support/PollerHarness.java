@@ -219,6 +219,12 @@ public final class PollerHarness implements AutoCloseable {
         }
     }
 
+    /** The feed's stored cursor (null: none yet). */
+    public String storedCursor(String feed) {
+        List<Map<String, Object>> rows = query("SELECT cursor_value FROM feed_cursor WHERE feed = ?", feed);
+        return rows.isEmpty() ? null : (String) rows.get(0).get("cursor_value");
+    }
+
     public long count(String sql, Object... args) {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }

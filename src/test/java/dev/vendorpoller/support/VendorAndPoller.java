@@ -1,5 +1,9 @@
 package dev.vendorpoller.support;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -25,5 +29,11 @@ public abstract class VendorAndPoller extends ServiceTest {
     void stopVendorAndPoller() throws Exception {
         poller.close();
         vendor.stop();
+    }
+
+    /** How many registration-api page requests the vendor received at {@code cursor} (null: without a cursor). */
+    protected int requestsAt(String cursor) {
+        return vendor.findAll(getRequestedFor(urlPathEqualTo("/registrations")).withQueryParam("cursor",
+                cursor == null ? absent() : equalTo(cursor))).size();
     }
 }

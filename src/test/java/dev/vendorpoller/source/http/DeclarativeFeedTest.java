@@ -93,11 +93,6 @@ class DeclarativeFeedTest extends VendorAndPoller {
         return requests().stream().map(r -> r.getUrl().substring(PATH.length())).toList();
     }
 
-    String storedCursor(String feed) {
-        var rows = poller.query("SELECT cursor_value FROM feed_cursor WHERE feed = ?", feed);
-        return rows.isEmpty() ? null : (String) rows.get(0).get("cursor_value");
-    }
-
     List<Map<String, Object>> ledger(String feed) {
         return poller.query("SELECT external_id, email, ticket_tier, payment_status, metadata FROM ledger_registration"
                 + " WHERE source = ? ORDER BY external_id", feed);
@@ -122,7 +117,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
             assertThat(r.getHeader("X-Api-Key")).isEqualTo("gth-k3y-123");
             assertThat(r.containsHeader("Authorization")).isFalse();
         });
-        assertThat(storedCursor("gatherly")).isEqualTo("c2");
+        assertThat(poller.storedCursor("gatherly")).isEqualTo("c2");
         assertThat(ledger("gatherly")).containsExactly(
                 Map.of("external_id", "g1", "email", "ada@example.com", "ticket_tier", "VIP", "payment_status", "COMPLETED",
                         "metadata", "{\"channel\":\"app\"}"),
@@ -153,7 +148,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
         assertThat(queries()).containsOnly("?per_page=2", "?per_page=2&page_token=p%2B2");
         String basic = "Basic " + Base64.getEncoder().encodeToString("poller:pa55-w0rd".getBytes(StandardCharsets.UTF_8));
         assertThat(requests()).allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo(basic));
-        assertThat(storedCursor("gatherly")).as("no next link: the last page's query is kept").isEqualTo("per_page=2&page_token=p%2B2");
+        assertThat(poller.storedCursor("gatherly")).as("no next link: the last page's query is kept").isEqualTo("per_page=2&page_token=p%2B2");
         assertThat(ledger("gatherly")).extracting(r -> r.get("external_id")).containsExactly("g1", "g2", "g3");
         assertThat(Secrets.mask(basic)).isEqualTo("Basic ****");
     }
@@ -170,7 +165,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
         await("the next run asks from offset 3", WAIT, () -> queries().contains("?take=2&skip=3"));
 
         assertThat(queries().subList(0, 3)).containsExactly("?take=2&skip=0", "?take=2&skip=2", "?take=2&skip=3");
-        assertThat(storedCursor("gatherly")).isEqualTo("3");
+        assertThat(poller.storedCursor("gatherly")).isEqualTo("3");
         assertThat(ledger("gatherly")).extracting(r -> r.get("external_id")).containsExactly("g1", "g2", "g3");
     }
 
@@ -185,7 +180,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
         await("page 2 read again by the next run", WAIT, () -> queries().stream().filter(q -> q.equals("?size=2&pg=2")).count() >= 2);
 
         assertThat(queries().subList(0, 3)).containsExactly("?size=2&pg=1", "?size=2&pg=2", "?size=2&pg=2");
-        assertThat(storedCursor("gatherly")).isEqualTo("2");
+        assertThat(poller.storedCursor("gatherly")).isEqualTo("2");
         assertThat(poller.query("SELECT external_id, versions_seen FROM ledger_registration ORDER BY external_id"))
                 .as("page 2 read twice, its record ledgered once").extracting(r -> r.get("versions_seen")).containsExactly(1, 1, 1);
     }
@@ -210,7 +205,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
 
         assertThat(queries().subList(0, 4)).containsExactly("", "?ct=t%2F1", "?modified_since=2026-01-01T10%3A03%3A00Z",
                 "?modified_since=2026-01-01T10%3A07%3A00Z");
-        assertThat(storedCursor("gatherly")).isEqualTo("hwm=2026-01-01T10:09:00Z");
+        assertThat(poller.storedCursor("gatherly")).isEqualTo("hwm=2026-01-01T10:09:00Z");
         assertThat(ledger("gatherly")).extracting(r -> r.get("external_id"), r -> r.get("email")).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("g1", "ada@example.com"),
                 org.assertj.core.groups.Tuple.tuple("g2", "bo.new@example.com"),
@@ -230,7 +225,7 @@ class DeclarativeFeedTest extends VendorAndPoller {
         gatherly("gatherly", "cursor-style", "continuation-since", "since-param", "modified_since", "since-field", "/modified",
                 "continuation", "/result/continuation", "continuation-param", "ct", "lookback-every", "0s").start();
 
-        await("the scan finished", WAIT, () -> "hwm=2026-01-01T10:05:00Z".equals(storedCursor("gatherly")));
+        await("the scan finished", WAIT, () -> "hwm=2026-01-01T10:05:00Z".equals(poller.storedCursor("gatherly")));
 
         assertThat(queries().subList(0, 3)).as("the restarted scan starts where the refused one did: the beginning")
                 .containsExactly("", "?ct=t1", "");
