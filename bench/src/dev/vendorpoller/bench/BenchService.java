@@ -33,8 +33,8 @@ final class BenchService implements AutoCloseable {
      * @param feed    keys under {@code vendor-poller.feed.bench.} (page-size, schedule.interval, ...)
      * @param account keys under {@code vendor-poller.account.bench.} (reserve, breaker.open-for, ...)
      */
-    static BenchService start(String baseUrl, Map<String, String> feed, Map<String, String> account) throws Exception {
-        Path data = Files.createTempDirectory("vendor-poller-governor-bench");
+    /** A benchmark service's own H2 file under {@code data}, without the demo, JMX, management or status page. */
+    static Map<String, String> baseProperties(Path data) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vendor-poller.demo.enabled", "false");
         props.put("vendor-poller.data-dir", data.toString());
@@ -43,6 +43,12 @@ final class BenchService implements AutoCloseable {
         props.put("camel.main.jmx-enabled", "false");
         props.put("camel.management.enabled", "false");
         props.put("vendor-poller.status.port", "0");
+        return props;
+    }
+
+    static BenchService start(String baseUrl, Map<String, String> feed, Map<String, String> account) throws Exception {
+        Path data = Files.createTempDirectory("vendor-poller-governor-bench");
+        Map<String, String> props = baseProperties(data);
         props.put("vendor-poller.feeds", FEED);
         String f = "vendor-poller.feed." + FEED + ".";
         props.put(f + "type", "registration-api");

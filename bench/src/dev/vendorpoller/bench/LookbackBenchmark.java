@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -143,14 +142,7 @@ public final class LookbackBenchmark {
 
     static Main start(String baseUrl, Duration lookback, boolean everyScanDeep) throws Exception {
         Path data = Files.createTempDirectory("vendor-poller-lookback-bench");
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("vendor-poller.demo.enabled", "false");
-        props.put("vendor-poller.data-dir", data.toString());
-        props.put("vendor-poller.db.url", "jdbc:h2:file:" + data.resolve("db") + ";WRITE_DELAY=0");
-        props.put("vendor-poller.db.user", "sa");
-        props.put("camel.main.jmx-enabled", "false");
-        props.put("camel.management.enabled", "false");
-        props.put("vendor-poller.status.port", "0");
+        Map<String, String> props = BenchService.baseProperties(data);
         props.put("vendor-poller.feeds", "eb,cs");
         Map<String, String> eb = Map.of("type", "eventbrite-attendees", "event-id", "E1", "tiers", "1001:GENERAL_ADMISSION");
         Map<String, String> cs = new HashMap<>(Map.of("type", "http-json", "path", "/cs/attendees", "records", "/result/items",
