@@ -662,7 +662,7 @@ class EventbriteKillRestartIT {
             Files.copy(file, copyDir.resolve(file.getFileName()));
             String url = jdbcUrl(copyDir.resolve(db.getFileName()));
             try {
-                Snapshot s = hasSchema(url) ? read(url) : null;
+                Snapshot s = KilledDatabase.hasSchema(url) ? read(url) : null;
                 ServiceProcess.deleteDirectory(copyDir);
                 return s;
             } catch (SQLException e) {
@@ -686,22 +686,15 @@ class EventbriteKillRestartIT {
                         s.messageIds.add(messageId.length() > 13 && messageId.charAt(12) == '-' ? messageId.substring(13) : messageId);
                     }
                 }
-                s.messageIdsTotal = count(st, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED");
-                s.rejects = count(st, "SELECT COUNT(*) FROM rejected_record");
-                s.outbox = count(st, "SELECT COUNT(*) FROM outbox");
-                s.deliveryDeadLetters = count(st, "SELECT COUNT(*) FROM dead_letter WHERE kind = 'DELIVERY'");
+                s.messageIdsTotal = KilledDatabase.count(st, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED");
+                s.rejects = KilledDatabase.count(st, "SELECT COUNT(*) FROM rejected_record");
+                s.outbox = KilledDatabase.count(st, "SELECT COUNT(*) FROM outbox");
+                s.deliveryDeadLetters = KilledDatabase.count(st, "SELECT COUNT(*) FROM dead_letter WHERE kind = 'DELIVERY'");
                 try (ResultSet rs = st.executeQuery("SELECT cursor_value FROM feed_cursor WHERE feed = '" + FEED + "'")) {
                     s.cursor = rs.next() ? rs.getString(1) : null;
                 }
             }
             return s;
-        }
-
-        static boolean hasSchema(String url) throws SQLException {
-            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
-                return count(st, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME IN"
-                        + " ('FEED_CURSOR', 'LEDGER_REGISTRATION', 'REJECTED_RECORD', 'CAMEL_MESSAGEPROCESSED', 'OUTBOX', 'DEAD_LETTER')") == 6;
-            }
         }
 
         String cursorToken() throws IOException {
@@ -719,13 +712,6 @@ class EventbriteKillRestartIT {
                     + ", mark " + mark;
             boolean markOk = mark == null || !Instant.parse(mark).isAfter(vendorNewest);
             return (seen == messageIds.size() && markOk ? "consistent, " : "NOT CONSISTENT (vendor newest " + vendorNewest + "), ") + found;
-        }
-
-        private static long count(Statement st, String sql) throws SQLException {
-            try (ResultSet rs = st.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 

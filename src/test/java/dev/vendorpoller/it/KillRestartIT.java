@@ -341,7 +341,7 @@ class KillRestartIT {
         Files.copy(file, copyDir.resolve(file.getFileName()));
         DbState s;
         try {
-            if (!DbState.hasSchema(jdbcUrl(copy))) {
+            if (!KilledDatabase.hasSchema(jdbcUrl(copy))) {
                 ServiceProcess.deleteDirectory(copyDir);
                 return "no schema yet";
             }
@@ -472,21 +472,14 @@ class KillRestartIT {
                         s.deadLetters.add(new DeadLetterRow(rs.getString(1), rs.getString(2), rs.getString(3)));
                     }
                 }
-                s.messageIdsOfFeed = count(st, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = '" + FEED + "'");
-                s.messageIdsTotal = count(st, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED");
-                s.outbox = count(st, "SELECT COUNT(*) FROM outbox");
+                s.messageIdsOfFeed = KilledDatabase.count(st, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = '" + FEED + "'");
+                s.messageIdsTotal = KilledDatabase.count(st, "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED");
+                s.outbox = KilledDatabase.count(st, "SELECT COUNT(*) FROM outbox");
                 try (ResultSet rs = st.executeQuery("SELECT cursor_value FROM feed_cursor WHERE feed = '" + FEED + "'")) {
                     s.cursor = rs.next() ? rs.getString(1) : null;
                 }
             }
             return s;
-        }
-
-        static boolean hasSchema(String url) throws SQLException {
-            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
-                return count(st, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME IN"
-                        + " ('FEED_CURSOR', 'LEDGER_REGISTRATION', 'REJECTED_RECORD', 'CAMEL_MESSAGEPROCESSED', 'OUTBOX', 'DEAD_LETTER')") == 6;
-            }
         }
 
         boolean complete(Expected e) {
@@ -496,13 +489,6 @@ class KillRestartIT {
 
         String brief() {
             return "ledger " + ledger.size() + ", rejects " + rejects.size() + ", message ids " + messageIdsOfFeed + ", outbox " + outbox;
-        }
-
-        private static long count(Statement st, String sql) throws SQLException {
-            try (ResultSet rs = st.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 
