@@ -50,6 +50,7 @@ import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.IdempotencyPrune;
+import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
@@ -120,7 +121,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         }
         Feeds feeds = new Feeds(feedConfigs.stream().map(f -> {
             SourceAdapter<?> source = SourceTypes.create(f, config);
-            BatchingJdbcMessageIdRepository idempotency = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name());
+            BatchingJdbcMessageIdRepository idempotency = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name(), db.postgres());
             return new Feed(f, source, bind(kinds, f, config, source), idempotency, accounts.get(f.account()));
         }).toList());
         for (Feed feed : feeds.all()) {
@@ -131,7 +132,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(db.jdbc(), db.tx(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox, destinations);
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(Instant.now()));
-        Ingest ingest = new Ingest(feeds, db.tx(), cursors, rejects, outbox, destinations, json);
+        Ingest ingest = new Ingest(feeds, db.tx(), new NamedLocks(db), cursors, rejects, outbox, destinations, json);
 
         VendorCalls vendorCalls = new VendorCalls(accounts);
         vendorCalls.observeRequests((exchange, status, nanos) -> {
@@ -147,6 +148,8 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
                 config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
+        registry.bind("feeds", feeds);
+        registry.bind("ingest", ingest); // the one path into the ledger: poll steps, webhooks, operators
         registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
                 PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
