@@ -201,7 +201,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         Credentials credentials = switch (config.auth()) {
             case OAUTH2 -> new OAuth2Credentials(config.name(),
                     OAuth2Settings.load(properties, AccountConfig.prefix(config.name())),
-                    new TokenStore(db.jdbc(), tokenCipher), Clock.systemUTC());
+                    new TokenStore(db, tokenCipher), Clock.systemUTC());
             case API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
             case BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
             case BEARER -> new BearerToken(config.token().orElseThrow());
