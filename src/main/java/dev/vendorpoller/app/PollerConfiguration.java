@@ -54,6 +54,9 @@ import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,6 +111,7 @@ public final class PollerConfiguration implements CamelConfiguration {
                     Math.max(10, feedConfigs.size() + 2));
             LOG.info("node {} joins the cluster on {}: feeds are scheduled through the database, one node per run",
                     cluster.nodeId(), storeSettings.dbUrl().replaceAll("[?;].*", ""));
+            labelMetricsWithNode(context, cluster.nodeId());
         }
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -181,6 +185,22 @@ public final class PollerConfiguration implements CamelConfiguration {
     }
 
     /** The feed's records: the kind whose raw type its source fills, bound to the feed's settings and the source. */
+    /**
+     * In a cluster the service's metrics carry {@code node="<node-id>"} (vendor_poller_* and Camel's route series), so
+     * one Prometheus query tells the nodes apart (a feed's counters on the node that ran it, each node's lanes). Camel
+     * Main has already made its registry when this runs, with the JVM binders, which stay without the label (a
+     * scrape's own {@code instance} label tells those apart). A single node gets no label: its default id holds the
+     * process id, and a label that changes at every restart would start new series each time.
+     */
+    private static void labelMetricsWithNode(CamelContext context, String nodeId) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind("metricsRegistry", registry);
+        }
+        registry.config().commonTags("node", nodeId);
+    }
+
     private static FeedRecords bind(List<RecordKind<?>> kinds, FeedConfig feed, ConfigReader config, SourceAdapter<?> source) {
         for (RecordKind<?> kind : kinds) {
             if (kind.rawType() == source.recordType()) {

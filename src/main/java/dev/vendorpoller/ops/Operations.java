@@ -103,6 +103,9 @@ public final class Operations {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             register(context, health, new DatabaseHealthCheck(db.jdbc()));
+            if (cluster.clustered()) {
+                register(context, health, new ClusterHealthCheck(db.jdbc(), cluster));
+            }
         }
         if (meters != null) {
             // every account, those only sinks use included (they take 429s too)
