@@ -62,7 +62,7 @@ public final class Operations {
         logManagementUrls(context);
         Map<String, FeedManagement> managed = new LinkedHashMap<>();
         for (Feed feed : feeds.all()) {
-            managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest));
+            managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest, cluster));
         }
         startStatusPage(context, settings, managed);
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
