@@ -48,6 +48,9 @@ public final class QuartzCluster {
         p.put("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(cluster.checkinInterval().toMillis()));
         // a run missed while no node was up fires once when one is (the poll is idempotent), not once per missed fire
         p.put("org.quartz.jobStore.misfireThreshold", "60000");
+        // how long Quartz waits after a failed database call before its next try (default 15 s): with the database
+        // back, feeds resume within about this (DatabaseRestartIT)
+        p.put("org.quartz.jobStore.dbRetryInterval", "2000");
         quartz.setProperties(p);
         quartz.setPrefixInstanceName(false);
     }

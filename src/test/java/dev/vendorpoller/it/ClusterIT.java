@@ -175,13 +175,21 @@ class ClusterIT {
     }
 
     private ServiceProcess start(String node) throws IOException {
+        Path config = dir.resolve(node + ".properties");
+        Files.write(config, nodeConfig(LocalPostgres.url(schema), node, statusPorts.computeIfAbsent(node, n -> freePort()),
+                vendor, sink.uri("/sink")), StandardCharsets.UTF_8);
+        return ServiceProcess.start(config, dir.resolve(node + ".log"), false, List.of(), Map.of());
+    }
+
+    /** A node's properties: the database, its name and status port, one registration feed per vendor feed. */
+    static List<String> nodeConfig(String dbUrl, String node, int statusPort, Vendor vendor, String sinkUri) {
         List<String> lines = new ArrayList<>(ServiceProcess.CAMEL_BASE);
         lines.addAll(List.of(
-                "vendor-poller.db.url = " + LocalPostgres.url(schema),
+                "vendor-poller.db.url = " + dbUrl,
                 "vendor-poller.db.user = postgres",
                 "vendor-poller.db.password =",
                 "vendor-poller.node-id = " + node,
-                "vendor-poller.status.port = " + statusPorts.computeIfAbsent(node, n -> freePort()),
+                "vendor-poller.status.port = " + statusPort,
                 "vendor-poller.cluster.checkin-interval = " + CHECKIN.toMillis() + "ms",
                 "vendor-poller.retry.max-redeliveries = 4",
                 "vendor-poller.retry.base-delay = 100ms",
@@ -194,11 +202,9 @@ class ClusterIT {
             String f = "vendor-poller.feed." + feed + ".";
             lines.addAll(List.of(f + "type = registration-api", f + "base-url = " + vendor.baseUrl(feed),
                     f + "token = t-" + feed, f + "schedule.interval = 300ms", f + "page-size = " + PAGE_SIZE,
-                    f + "tiers = GA-2026:GENERAL_ADMISSION", f + "sink-uri = " + sink.uri("/sink")));
+                    f + "tiers = GA-2026:GENERAL_ADMISSION", f + "sink-uri = " + sinkUri));
         }
-        Path config = dir.resolve(node + ".properties");
-        Files.write(config, lines, StandardCharsets.UTF_8);
-        return ServiceProcess.start(config, dir.resolve(node + ".log"), false, List.of(), Map.of());
+        return lines;
     }
 
     private String statusOf(String node) {
@@ -210,7 +216,7 @@ class ClusterIT {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try {
             return PollerHarness.freeLoopbackPort();
         } catch (IOException e) {
