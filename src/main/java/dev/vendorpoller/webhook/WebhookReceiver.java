@@ -121,7 +121,7 @@ public final class WebhookReceiver {
         }
         String feed = feedOf(ctx.request().path());
         refuse(feed, new WebhookRefusedException(TOO_LARGE, "the body is over " + WebhookSettings.MAX_BODY + " = "
-                + settings.maxBody() + " bytes (not read)"), String.valueOf(ctx.request().remoteAddress()));
+                + settings.maxBody() + " bytes (not read past the limit)"), String.valueOf(ctx.request().remoteAddress()));
         ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json")
                 .putHeader("Connection", "close").end("{\"error\":\"too_large\"}");
     }
