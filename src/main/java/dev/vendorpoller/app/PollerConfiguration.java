@@ -171,8 +171,9 @@ public final class PollerConfiguration implements CamelConfiguration {
         context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
         if (webhooks.enabled()) { // the business HTTP server and route "webhooks" only when a feed receives webhooks
-            Inbox inbox = new Inbox(db.jdbc(), storeSettings.dbUrl().startsWith("jdbc:postgresql:"), Clock.systemUTC());
+            Inbox inbox = new Inbox(db.jdbc(), db.tx(), storeSettings.dbUrl().startsWith("jdbc:postgresql:"), Clock.systemUTC());
             WebhookReceiver receiver = new WebhookReceiver(webhooks, inbox, Clock.systemUTC());
+            context.addService(new Closer(inbox)); // stopped before the database
             registry.bind("webhookInbox", inbox);
             registry.bind("webhookReceiver", receiver);
             WebhookServer.install(context, webhooks, receiver);

@@ -26,7 +26,7 @@ class InboxTest {
     void h2_stores_a_delivery_once() throws Exception {
         String url = "jdbc:h2:file:" + Files.createTempDirectory("inbox-test").resolve("db");
         try (Database db = new Database(StoreSettings.of(url, "sa"))) {
-            check(db, new Inbox(db.jdbc(), false, Clock.systemUTC()));
+            check(db, new Inbox(db.jdbc(), db.tx(), false, Clock.systemUTC()));
         }
     }
 
@@ -35,7 +35,7 @@ class InboxTest {
         LocalPostgres.assumeUp();
         String schema = LocalPostgres.createSchema("vp_inbox_");
         try (Database db = new Database(StoreSettings.of(LocalPostgres.url(schema), "postgres"))) {
-            check(db, new Inbox(db.jdbc(), true, Clock.systemUTC()));
+            check(db, new Inbox(db.jdbc(), db.tx(), true, Clock.systemUTC()));
         } finally {
             LocalPostgres.dropSchema(schema);
         }
