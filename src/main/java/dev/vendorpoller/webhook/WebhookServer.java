@@ -1,5 +1,6 @@
 package dev.vendorpoller.webhook;
 
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -16,12 +17,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookServer {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.webhooks");
+    /** Vert.x worker threads (deliveries being verified or waiting for their commit at once). */
+    static final int WORKERS = 200;
 
     private WebhookServer() {
     }
 
     /** Adds the server to the context (it starts with it, before the routes) and its 413 answer once it runs. */
     public static void install(CamelContext context, WebhookSettings settings, WebhookReceiver receiver) throws Exception {
+        if (context.getRegistry().findSingleByType(VertxOptions.class) == null) {
+            // each delivery holds a Vert.x worker thread until its inbox row is committed (group commit): Vert.x's
+            // default of 20 workers would cap a batch at 20 rows and the receivers at 20 per commit
+            context.getRegistry().bind("webhookVertxOptions", new VertxOptions().setWorkerPoolSize(WORKERS));
+        }
         MainHttpServer server = new MainHttpServer();
         server.setCamelContext(context);
         server.setHost(settings.host());
