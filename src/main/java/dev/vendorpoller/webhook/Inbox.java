@@ -117,6 +117,11 @@ public final class Inbox implements AutoCloseable {
                         pending.done().completeExceptionally(e);
                     }
                 }
+            } catch (Error e) {
+                // the writer must outlive anything: a dead writer would leave every later delivery waiting
+                batch.forEach(p -> p.done().completeExceptionally(new TransientDataAccessResourceException(
+                        "the webhook inbox failed: " + e.getClass().getSimpleName())));
+                LOG.error("webhook inbox writer: {} (the batch's senders were answered 503)", e.toString());
             }
         }
     }
