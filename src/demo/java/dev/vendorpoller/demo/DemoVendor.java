@@ -49,6 +49,7 @@ public final class DemoVendor implements AutoCloseable {
     });
     private volatile boolean caughtUp;
     private volatile VendorLimits limits;
+    private volatile java.util.function.Consumer<String> stripeListener;
     private DemoState state;
 
     public DemoVendor(Options options) throws IOException {
@@ -84,6 +85,12 @@ public final class DemoVendor implements AutoCloseable {
      */
     public DemoVendor stripe(int eventsPerSecond) {
         StripeDemo stripe = new StripeDemo(options.token(), 200, options.backlog(), 3000, state);
+        stripe.onPublish(json -> {
+            var listener = stripeListener;
+            if (listener != null) {
+                listener.accept(json);
+            }
+        });
         server.createContext("/stripe/events", stripe);
         if (eventsPerSecond > 0) {
             live.scheduleAtFixedRate(stripe::publish, 1000, Math.max(1, 1000 / eventsPerSecond), TimeUnit.MILLISECONDS);
@@ -110,6 +117,11 @@ public final class DemoVendor implements AutoCloseable {
             live.scheduleAtFixedRate(() -> state.registrationsPublished(size.get()), 1, 1, TimeUnit.SECONDS);
         }
         return this;
+    }
+
+    /** Called with each Stripe event as it is published live (the demo's webhooks push it). */
+    void onStripeEvent(java.util.function.Consumer<String> listener) {
+        this.stripeListener = listener;
     }
 
     /** The one-request-at-a-time sink on {@code POST /participants/add}. */

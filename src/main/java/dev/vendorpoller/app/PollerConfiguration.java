@@ -54,6 +54,10 @@ import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
+import dev.vendorpoller.webhook.Inbox;
+import dev.vendorpoller.webhook.WebhookReceiver;
+import dev.vendorpoller.webhook.WebhookServer;
+import dev.vendorpoller.webhook.WebhookSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -98,6 +102,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
         Destinations destinations = Destinations.load(config, feedConfigs.stream().map(FeedConfig::name).toList());
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
+        WebhookSettings webhooks = WebhookSettings.load(config, feedConfigs);
         // an OAuth2 account's tokens are stored encrypted: no key, no start (before anything is opened)
         TokenCipher tokenCipher = accountConfigs.values().stream().filter(a -> a.auth() == AccountConfig.Auth.OAUTH2)
                 .findFirst().map(a -> TokenCipher.load(config, a.name())).orElse(null);
@@ -172,6 +177,15 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.bool("camel.main.routesReloadEnabled", false))));
         context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
+        if (webhooks.enabled()) { // the business HTTP server and route "webhooks" only when a feed receives webhooks
+            Inbox inbox = new Inbox(db.jdbc(), db.tx(), db.postgres(), Clock.systemUTC());
+            WebhookReceiver receiver = new WebhookReceiver(webhooks, inbox, Clock.systemUTC());
+            context.addService(new Closer(inbox)); // stopped before the database
+            registry.bind("webhookInbox", inbox);
+            registry.bind("webhookReceiver", receiver);
+            WebhookServer.install(context, webhooks, receiver);
+            context.addLifecycleStrategy(new WebhookRouteInstaller());
+        }
     }
 
     /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */
