@@ -51,8 +51,7 @@ public final class PostgresBudget implements SharedBudget {
     @Override
     public void answered(long id) {
         roundTrips.incrementAndGet();
-        jdbc.update("UPDATE budget_spend SET seen_by = (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"
-                + " WHERE id = ? AND seen_by IS NULL", id);
+        jdbc.queryForList("SELECT budget_answered(?)", id);
     }
 
     @Override
