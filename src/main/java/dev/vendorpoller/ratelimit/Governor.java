@@ -113,7 +113,7 @@ public final class Governor {
                     wait = nextSlot(now);
                     SharedBudget.Attempt attempt = null;
                     if (wait.millis() <= 0 && shared != null) {
-                        attempt = shared.tryGrant(account, settings); // under the lock: one attempt per node at a time
+                        attempt = tryShared(); // under the lock: one attempt per node at a time
                         sharedRemaining = attempt.remaining();
                         sharedBreakerOpenUntil = attempt.breakerOpenMillis() > 0 ? now + attempt.breakerOpenMillis() : 0;
                         if (!attempt.granted()) {
@@ -241,6 +241,18 @@ public final class Governor {
 
     private boolean configuredTierFull(long now) {
         return shared == null ? windows.full(now) : sharedRemaining == 0;
+    }
+
+    private SharedBudget.Attempt tryShared() {
+        try {
+            return shared.tryGrant(account, settings);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw BudgetWaitTooLongException.sharedBudgetUnavailable(account, root.getClass().getSimpleName());
+        }
     }
 
     /** The shared budget's reason in the words the single-node governor uses (metrics, logs). */

@@ -1,7 +1,9 @@
 package dev.vendorpoller.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vendorpoller.failure.BudgetWaitTooLongException;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.support.LocalPostgres;
@@ -110,6 +112,18 @@ class SharedBudgetTest {
 
         assertThat(waited).as("ms node b waited after node a's 429 (Retry-After: 2)").isBetween(1_800L, 3_500L);
         assertThat(b.rateLimited()).as("node b saw no 429 itself").isZero();
+    }
+
+    @Test
+    void should_send_nothing_and_defer_the_run_when_the_shared_budget_cannot_be_asked() throws Exception {
+        Governor a = node("a", new GovernorSettings(List.of(), 0, 8, Duration.ofSeconds(30), false));
+        a.acquire().release();
+        db.close(); // the database goes away
+
+        assertThatThrownBy(a::acquire).isInstanceOf(BudgetWaitTooLongException.class)
+                .hasMessageContaining("shared budget is unavailable");
+        assertThat(a.requests()).as("requests granted").isEqualTo(1);
+        assertThat(a.inFlight()).as("the slot was given back").isZero();
     }
 
     @Test
