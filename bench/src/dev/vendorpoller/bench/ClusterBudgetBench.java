@@ -74,7 +74,7 @@ public final class ClusterBudgetBench {
             List<PostgresBudget> budgets = new ArrayList<>();
             List<Governor> governors = new ArrayList<>();
             for (int n = 0; n < nodes; n++) {
-                PostgresBudget budget = new PostgresBudget(db.jdbc(), "node-" + n);
+                PostgresBudget budget = new PostgresBudget(db.dataSource(), "node-" + n);
                 budgets.add(budget);
                 governors.add(new Governor("bench", settings, budget));
             }

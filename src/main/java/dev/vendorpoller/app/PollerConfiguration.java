@@ -116,7 +116,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         // The record kinds this build knows: a new kind is one folder under record/ and one entry here.
         List<RecordKind<?>> kinds = List.of(new RegistrationKind(db.jdbc(), contracts), new PaymentEventKind(db.jdbc(), json, contracts));
         // on a cluster every account's budget and breaker state are shared through the database (docs/cluster.md)
-        SharedBudget sharedBudget = cluster.clustered() ? new PostgresBudget(db.jdbc(), cluster.nodeId()) : null;
+        SharedBudget sharedBudget = cluster.clustered() ? new PostgresBudget(db.dataSource(), cluster.nodeId()) : null;
         Accounts accounts = new Accounts(accountConfigs.values().stream()
                 .map(a -> account(a, db, config, tokenCipher, sharedBudget)).toList());
         for (Account account : accounts.all()) {

@@ -44,8 +44,8 @@ class SharedBreakerTest {
     void should_show_a_breaker_opened_on_one_node_open_on_the_other_until_it_half_opens() throws Exception {
         GovernorSettings governor = new GovernorSettings(List.of(), 0, 8, Duration.ofSeconds(30), false);
         BreakerSettings breaker = new BreakerSettings(50, 2, 4, Duration.ofSeconds(2), 1);
-        Governor governorA = new Governor("crm", governor, new PostgresBudget(db.jdbc(), "a"));
-        Governor governorB = new Governor("crm", governor, new PostgresBudget(db.jdbc(), "b"));
+        Governor governorA = new Governor("crm", governor, new PostgresBudget(db.dataSource(), "a"));
+        Governor governorB = new Governor("crm", governor, new PostgresBudget(db.dataSource(), "b"));
         CircuitBreaker a = Breakers.create("crm", breaker, governorA);
         CircuitBreaker b = Breakers.create("crm", breaker, governorB);
 

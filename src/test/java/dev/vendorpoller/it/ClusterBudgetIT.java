@@ -68,7 +68,7 @@ class ClusterBudgetIT {
         }
         nodes.add(start("a"));
         nodes.add(start("b"));
-        await("both nodes sending", Duration.ofSeconds(40),
+        await("both nodes sending", Duration.ofSeconds(90),
                 () -> vendor.requestsByNode().getOrDefault("a", 0L) > 0 && vendor.requestsByNode().getOrDefault("b", 0L) > 0);
         long now = System.currentTimeMillis();
         long first = (now / WINDOW + 1) * WINDOW;

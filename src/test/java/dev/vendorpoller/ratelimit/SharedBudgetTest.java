@@ -47,7 +47,7 @@ class SharedBudgetTest {
     }
 
     Governor node(String name, GovernorSettings settings) {
-        return new Governor("shared", settings, new PostgresBudget(db.jdbc(), name));
+        return new Governor("shared", settings, new PostgresBudget(db.dataSource(), name));
     }
 
     @Test
@@ -124,6 +124,32 @@ class SharedBudgetTest {
                 .hasMessageContaining("shared budget is unavailable");
         assertThat(a.requests()).as("requests granted").isEqualTo(1);
         assertThat(a.inFlight()).as("the slot was given back").isZero();
+    }
+
+    @Test
+    void should_grant_outside_the_callers_transaction_so_no_node_waits_for_it() throws Exception {
+        GovernorSettings settings = new GovernorSettings(List.of(new RateTier(100, Duration.ofSeconds(10))), 0, 8,
+                Duration.ofSeconds(30), false);
+        Governor a = node("a", settings);
+        Governor b = node("b", settings);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            db.tx().executeWithoutResult(status -> {
+                try {
+                    a.acquire().release(); // inside a page transaction that stays open
+                    // had the grant joined it, the account's row lock would hold node b until this transaction ends
+                    other.submit(() -> {
+                        b.acquire().release();
+                        return null;
+                    }).get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError("node b waited for node a's open transaction", e);
+                }
+            });
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(b.requests()).isEqualTo(1);
     }
 
     @Test
