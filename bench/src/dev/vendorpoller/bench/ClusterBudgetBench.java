@@ -121,7 +121,7 @@ public final class ClusterBudgetBench {
         List<Process> processes = new ArrayList<>();
         try (BudgetVendor vendor = new BudgetVendor(LIMIT, WINDOW, 20, 10)) {
             for (int i = 0; i < 12; i++) {
-                vendor.records("f" + i, 100_000);
+                vendor.records("f" + i, 0); // empty until both nodes run feeds: then runs are short and spread
             }
             for (String node : List.of("a", "b")) {
                 Path config = dir.resolve(node + ".properties");
@@ -133,6 +133,10 @@ public final class ClusterBudgetBench {
             long deadline = System.currentTimeMillis() + 90_000;
             while (vendor.requestsByNode().size() < 2 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
+            }
+            Thread.sleep(5_000); // a schedule interval: every feed has run once more, on either node
+            for (String feed : vendor.feeds()) {
+                vendor.records(feed, 100_000); // now the backlogs: each node wants more than the budget
             }
             long first = (System.currentTimeMillis() / WINDOW + 1) * WINDOW;
             long end = first + windows * WINDOW;

@@ -64,12 +64,16 @@ class ClusterBudgetIT {
     void two_nodes_on_one_account_spend_one_budget_at_most_100_per_aligned_10_s_window_at_least_95_percent_used_no_429()
             throws Exception {
         for (int i = 0; i < 12; i++) {
-            vendor.records("f" + i, 100_000);
+            vendor.records("f" + i, 0); // empty until both nodes run feeds: runs are short, so they spread
         }
         nodes.add(start("a"));
         nodes.add(start("b"));
         await("both nodes sending", Duration.ofSeconds(90),
                 () -> vendor.requestsByNode().getOrDefault("a", 0L) > 0 && vendor.requestsByNode().getOrDefault("b", 0L) > 0);
+        Thread.sleep(5_000); // a schedule interval: every feed has run once more, on either node
+        for (String feed : vendor.feeds()) {
+            vendor.records(feed, 100_000); // now the backlogs: each node wants more than the budget
+        }
         long now = System.currentTimeMillis();
         long first = (now / WINDOW + 1) * WINDOW;
         long end = first + WINDOWS * WINDOW;
