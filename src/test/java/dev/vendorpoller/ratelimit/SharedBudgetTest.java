@@ -154,6 +154,23 @@ class SharedBudgetTest {
     }
 
     @Test
+    void should_hold_every_node_until_the_reset_when_one_hears_the_vendor_window_is_spent() throws Exception {
+        GovernorSettings settings = new GovernorSettings(List.of(), 0, 8, Duration.ofSeconds(30), false);
+        Governor a = node("a", settings);
+        Governor b = node("b", settings);
+        b.acquire().release();
+        long reset = (System.currentTimeMillis() / 1000 + 3) * 1000; // a whole second, 2-3 s from now
+
+        a.observe(200, Map.of("X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0",
+                "X-RateLimit-Reset", String.valueOf(reset / 1000)));
+        b.acquire().release();
+        long grantedAt = System.currentTimeMillis();
+
+        assertThat(grantedAt).as("node b's next grant, after node a heard 0 left until " + reset)
+                .isGreaterThanOrEqualTo(reset + Governor.EDGE_MILLIS - 20).isLessThan(reset + 2_000);
+    }
+
+    @Test
     void should_cap_requests_in_flight_across_the_nodes() throws Exception {
         GovernorSettings settings = new GovernorSettings(List.of(), 0, 3, Duration.ofSeconds(30), false);
         Governor a = node("a", settings);
