@@ -187,7 +187,12 @@ public final class Governor {
             }
             sharedPauseUntil = pauseUntil;
         }
-        shared.pause(account, pauseUntil - now, pauseReason);
+        try {
+            shared.pause(account, pauseUntil - now, pauseReason);
+        } catch (RuntimeException e) {
+            // this node holds itself anyway; the others hear the vendor themselves
+            LOG.warn("account={} could not share a {} pause with the other nodes: {}", account, pauseReason, e.toString());
+        }
     }
 
     /** The response's budget headers; a header must never cost a good page, so what cannot be read is unknown. */
