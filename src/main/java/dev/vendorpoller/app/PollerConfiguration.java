@@ -39,6 +39,8 @@ import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
+import dev.vendorpoller.ratelimit.PostgresBudget;
+import dev.vendorpoller.ratelimit.SharedBudget;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FeedRecords;
 import dev.vendorpoller.record.RecordKind;
@@ -123,7 +125,10 @@ public final class PollerConfiguration implements CamelConfiguration {
         Contracts contracts = new Contracts(Clock.systemUTC());
         // The record kinds this build knows: a new kind is one folder under record/ and one entry here.
         List<RecordKind<?>> kinds = List.of(new RegistrationKind(db.jdbc(), contracts), new PaymentEventKind(db.jdbc(), json, contracts));
-        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config, tokenCipher)).toList());
+        // on a cluster every account's budget and breaker state are shared through the database (docs/cluster.md)
+        SharedBudget sharedBudget = cluster.clustered() ? new PostgresBudget(db.dataSource(), cluster.nodeId()) : null;
+        Accounts accounts = new Accounts(accountConfigs.values().stream()
+                .map(a -> account(a, db, config, tokenCipher, sharedBudget)).toList());
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
             account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
@@ -231,7 +236,8 @@ public final class PollerConfiguration implements CamelConfiguration {
         return kind.bind(feed.name(), FeedConfigLoader.prefix(feed.name()), config, typed::map);
     }
 
-    private static Account account(AccountConfig config, Database db, ConfigReader properties, TokenCipher tokenCipher) {
+    private static Account account(AccountConfig config, Database db, ConfigReader properties, TokenCipher tokenCipher,
+            SharedBudget sharedBudget) {
         Credentials credentials = switch (config.auth()) {
             case OAUTH2 -> new OAuth2Credentials(config.name(),
                     OAuth2Settings.load(properties, AccountConfig.prefix(config.name())),
@@ -240,8 +246,8 @@ public final class PollerConfiguration implements CamelConfiguration {
             case BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
             case BEARER -> new BearerToken(config.token().orElseThrow());
         };
-        return new Account(config, credentials, new Governor(config.name(), config.governor()),
-                Breakers.create(config.name(), config.breaker()));
+        Governor governor = new Governor(config.name(), config.governor(), sharedBudget);
+        return new Account(config, credentials, governor, Breakers.create(config.name(), config.breaker(), governor));
     }
 
     /**
