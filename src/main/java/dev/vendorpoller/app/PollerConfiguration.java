@@ -34,6 +34,8 @@ import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.ops.Operations;
 import dev.vendorpoller.ops.RetryLog;
+import dev.vendorpoller.poll.CatchUpTriggers;
+import dev.vendorpoller.poll.FeedSchedules;
 import dev.vendorpoller.poll.PollRun;
 import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
@@ -102,9 +104,12 @@ public final class PollerConfiguration implements CamelConfiguration {
         ClusterSettings cluster = ClusterSettings.load(config, storeSettings);
         Database db = new Database(storeSettings);
         context.addService(new Closer(db));
-        if (cluster.clustered()) {
+        PollSettings pollSettings = PollSettings.load(config, feedConfigs.size());
+        if (!cluster.clustered()) {
+            QuartzCluster.standalone(context.getComponent("quartz", QuartzComponent.class), pollSettings.threads());
+        } else {
             QuartzCluster.join(context.getComponent("quartz", QuartzComponent.class), db.dataSource(), cluster,
-                    Math.max(10, feedConfigs.size() + 2));
+                    pollSettings.threads());
             LOG.info("node {} joins the cluster on {}: feeds are scheduled through the database, one node per run",
                     cluster.nodeId(), storeSettings.dbUrl().replaceAll("[?;].*", ""));
         }
@@ -147,8 +152,10 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
                 config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
-        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
-                PollSettings.load(config)));
+        FeedSchedules schedules = new FeedSchedules(feedConfigs, () -> quartzScheduler(context), Clock.systemUTC());
+        registry.bind("feedSchedules", schedules);
+        registry.bind("catchUpTriggers", new CatchUpTriggers(schedules));
+        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json, pollSettings, schedules));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("retryLog", new RetryLog());
         Leases leases = Leases.of(cluster, db.jdbc());
@@ -165,6 +172,15 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.bool("camel.main.routesReloadEnabled", false))));
         context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
+    }
+
+    /** The scheduler camel-quartz runs the feeds on, once it has created it (null before). */
+    private static org.quartz.Scheduler quartzScheduler(CamelContext context) {
+        try {
+            return context.getComponent("quartz", QuartzComponent.class).getScheduler();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */
