@@ -42,6 +42,7 @@ public final class ClusterBenchmark {
     static final int FEEDS = 60;
     static final int BACKLOG = 2_000;
     static final int IDLE_FEEDS = 1_000;
+    static final String IDLE_HEAP = "-Xmx768m";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static boolean allPass = true;
 
@@ -84,7 +85,7 @@ public final class ClusterBenchmark {
                         "vendor-poller.db.password =", "vendor-poller.node-id = node-" + n,
                         "vendor-poller.cluster.checkin-interval = 5s"));
                 lines.addAll(feeds(vendor, FEEDS, "5s"));
-                processes.add(start(dir, "node-" + n, lines));
+                processes.add(start(dir, "node-" + n, lines, "-Xmx256m"));
             }
             long total = (long) FEEDS * BACKLOG;
             // the window: from 5 % of the backlog ledgered (every node started, JIT warm) to 95 % (the tail, where
@@ -132,9 +133,11 @@ public final class ClusterBenchmark {
                     "vendor-poller.db.user = sa", "vendor-poller.db.password =",
                     "camel.management.enabled = true", "camel.management.host = 127.0.0.1",
                     "camel.management.port = " + port, "camel.management.metrics-enabled = true",
-                    "camel.metrics.enabled = true"));
+                    "camel.management.health-check-enabled = true", "camel.health.exposure-level = full",
+                    "camel.metrics.enabled = true", "camel.metrics.binders = jvm-memory"));
             lines.addAll(feeds(vendor, IDLE_FEEDS, "1m"));
-            Process node = start(dir, "idle", lines);
+            // 1 000 feeds are 2 000 routes (poll and account) and their meters: more than the 256 MiB a few feeds need
+            Process node = start(dir, "idle", lines, IDLE_HEAP);
             try {
                 String metrics = "http://127.0.0.1:" + port + "/observe/metrics";
                 // started, and the first round (every feed due at once, half a second after its route started) done
@@ -150,9 +153,15 @@ public final class ClusterBenchmark {
                 double p99 = quantile(before, after, 0.99);
                 double p50 = quantile(before, after, 0.50);
                 String ready = get("http://127.0.0.1:" + port + "/observe/health");
+                Matcher heap = Pattern.compile("jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.E+-]+)").matcher(get(metrics));
+                double heapMiB = 0;
+                while (heap.find()) {
+                    heapMiB += Double.parseDouble(heap.group(1)) / (1 << 20);
+                }
+                System.out.printf("   idle: node under %s, heap in use at the end %.0f MiB%n", IDLE_HEAP, heapMiB);
                 System.out.printf("   idle: %d polls in %d s (%.1f/s), process CPU %.1f s, p50 schedule delay <= %.3f s;"
                         + " readiness 'schedules' %s%n", polls, seconds, polls / (double) seconds, cpu / 1000.0, p50,
-                        ready.contains("\"name\":\"schedules\",\"status\":\"UP\"") ? "UP" : "not UP");
+                        schedules(ready));
                 report("1 000 idle feeds, 1-minute schedules, one node: p99 schedule delay (s, histogram bucket bound)",
                         p99, 10, false);
                 report("1 000 idle feeds: CPU per poll (ms, whole process)", cpu / (double) Math.max(1, polls), 10, false);
@@ -162,6 +171,20 @@ public final class ClusterBenchmark {
                     node.destroyForcibly().waitFor();
                 }
             }
+        }
+    }
+
+    /** The 'schedules' readiness check's status and message, from /observe/health. */
+    private static String schedules(String health) {
+        try {
+            for (var check : new com.fasterxml.jackson.databind.ObjectMapper().readTree(health).path("checks")) {
+            if (check.path("name").asText().equals("schedules")) {
+                    return check.path("status").asText() + (check.has("message") ? " (" + check.path("message").asText() + ")" : "");
+                }
+            }
+            return "absent";
+        } catch (IOException e) {
+            return "unreadable (" + e.getMessage() + ")";
         }
     }
 
@@ -199,10 +222,10 @@ public final class ClusterBenchmark {
         return lines;
     }
 
-    private static Process start(Path dir, String name, List<String> lines) throws IOException {
+    private static Process start(Path dir, String name, List<String> lines, String heap) throws IOException {
         Path config = dir.resolve(name + ".properties");
         Files.write(config, lines, StandardCharsets.UTF_8);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
                 "-jar", jar().toString(), "--config", config.toString());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
                 .start();
