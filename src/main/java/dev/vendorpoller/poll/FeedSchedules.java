@@ -124,7 +124,8 @@ public final class FeedSchedules {
     /**
      * The run yielded with pages left: the feed's catch-up trigger fires it again at once, queued behind every trigger
      * that was due earlier. When this run was fired by the catch-up trigger, that trigger is rescheduled (Quartz keeps
-     * a trigger rescheduled during its own run); when one is already waiting, nothing changes.
+     * a trigger rescheduled during its own run); when one is already waiting, nothing changes; when the feed's own
+     * schedule is due already, it goes on at that one.
      */
     void catchUp(String feed, Scheduler firing, Trigger trigger) {
         yielded.get(feed).incrementAndGet();
@@ -132,6 +133,14 @@ public final class FeedSchedules {
         Trigger next = TriggerBuilder.newTrigger().withIdentity(key).forJob(trigger.getJobKey()).startNow()
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
         try {
+            // the feed's schedule is due already (it came round while the run went on): that run goes on with it, in
+            // its place in the queue; a catch-up trigger would only add a run and, on a cluster, its transactions
+            Trigger regular = GROUP.equals(trigger.getKey().getGroup()) ? trigger
+                    : firing.getTrigger(TriggerKey.triggerKey(feed, GROUP));
+            if (regular != null && regular.getNextFireTime() != null
+                    && regular.getNextFireTime().getTime() <= clock.millis()) {
+                return;
+            }
             if (trigger.getKey().equals(key)) {
                 firing.rescheduleJob(key, next);
             } else if (!firing.checkExists(key)) {
