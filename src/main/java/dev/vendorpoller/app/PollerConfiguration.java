@@ -34,6 +34,8 @@ import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
 import dev.vendorpoller.ops.Operations;
 import dev.vendorpoller.ops.RetryLog;
+import dev.vendorpoller.poll.CatchUpTriggers;
+import dev.vendorpoller.poll.FeedSchedules;
 import dev.vendorpoller.poll.PollRun;
 import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
@@ -113,9 +115,12 @@ public final class PollerConfiguration implements CamelConfiguration {
         ClusterSettings cluster = ClusterSettings.load(config, storeSettings);
         Database db = new Database(storeSettings);
         context.addService(new Closer(db));
-        if (cluster.clustered()) {
+        PollSettings pollSettings = PollSettings.load(config, feedConfigs.size());
+        if (!cluster.clustered()) {
+            QuartzCluster.standalone(context.getComponent("quartz", QuartzComponent.class), pollSettings.threads());
+        } else {
             QuartzCluster.join(context.getComponent("quartz", QuartzComponent.class), db.dataSource(), cluster,
-                    Math.max(10, feedConfigs.size() + 2));
+                    pollSettings.threads());
             LOG.info("node {} joins the cluster on {}: feeds are scheduled through the database, one node per run",
                     cluster.nodeId(), storeSettings.dbUrl().replaceAll("[?;].*", ""));
             labelMetricsWithNode(context, cluster.nodeId());
@@ -164,8 +169,10 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("dataSource", db.dataSource());
         registry.bind("feeds", feeds);
         registry.bind("ingest", ingest); // the one path into the ledger: poll steps, webhooks, operators
-        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
-                PollSettings.load(config)));
+        FeedSchedules schedules = new FeedSchedules(feedConfigs, () -> quartzScheduler(context), Clock.systemUTC());
+        registry.bind("feedSchedules", schedules);
+        registry.bind("catchUpTriggers", new CatchUpTriggers(schedules));
+        registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json, pollSettings, schedules));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
         registry.bind("retryLog", new RetryLog());
         Leases leases = Leases.of(cluster, db.jdbc());
@@ -190,6 +197,15 @@ public final class PollerConfiguration implements CamelConfiguration {
             registry.bind("webhookReceiver", receiver);
             WebhookServer.install(context, webhooks, receiver);
             context.addLifecycleStrategy(new WebhookRouteInstaller());
+        }
+    }
+
+    /** The scheduler camel-quartz runs the feeds on, once it has created it (null before). */
+    private static org.quartz.Scheduler quartzScheduler(CamelContext context) {
+        try {
+            return context.getComponent("quartz", QuartzComponent.class).getScheduler();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -58,6 +58,21 @@ public final class QuartzCluster {
         quartz.setPrefixInstanceName(false);
     }
 
+    /**
+     * A node of its own (embedded H2): camel-quartz's in-memory store as before, with {@code threads} scheduler threads
+     * instead of Quartz's default 10 ({@code vendor-poller.poll.threads}).
+     */
+    public static void standalone(QuartzComponent quartz, int threads) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("org.quartz.scheduler.instanceName", "DefaultQuartzScheduler");
+        p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        p.put("org.quartz.threadPool.threadCount", String.valueOf(threads));
+        p.put("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
+        p.put("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        p.put("org.quartz.jobStore.misfireThreshold", "60000");
+        quartz.setProperties(p);
+    }
+
     /** Quartz borrows connections from the service's pool; the pool's lifecycle is the service's. */
     private record PooledConnections(DataSource dataSource) implements ConnectionProvider {
         @Override

@@ -32,6 +32,25 @@ public record Schedule(Duration interval, String cron) {
         return new Schedule(every, null);
     }
 
+    /**
+     * The time between two runs: the interval, or for a cron the gap between its next two fire times from
+     * {@code from} (what "two intervals late" is measured in).
+     */
+    public Duration period(java.time.Instant from) {
+        if (interval != null) {
+            return interval;
+        }
+        try {
+            CronExpression expression = new CronExpression(cron);
+            java.util.Date first = expression.getNextValidTimeAfter(java.util.Date.from(from));
+            java.util.Date second = first == null ? null : expression.getNextValidTimeAfter(first);
+            return first == null || second == null ? Duration.ofDays(365)
+                    : Duration.ofMillis(second.getTime() - first.getTime());
+        } catch (ParseException e) {
+            throw new IllegalStateException("cron checked at start-up: " + cron, e);
+        }
+    }
+
     /** camel-quartz options; a cron's spaces become '+' as the URI syntax requires. */
     public String quartzOptions() {
         return cron != null

@@ -24,6 +24,8 @@ public final class FeedStats {
     private final AtomicLong stalledInARow = new AtomicLong();
     /** Why the feed cannot get on by itself (a recovery loop, runs stalled in a row), or null. */
     private volatile String wedged;
+    /** The wedge is stalled runs in a row (a run that moves the cursor ends it), not a recovery loop. */
+    private volatile boolean wedgedByStalls;
 
     /** Sees every vendor request of the feed: its HTTP status (0: no response) and how long it took. */
     public interface RequestObserver {
@@ -60,6 +62,7 @@ public final class FeedStats {
     /** The feed cannot get on by itself: readiness turns DOWN with {@code reason} until a run reaches the end. */
     public void wedged(String reason) {
         wedged = reason;
+        wedgedByStalls = false;
     }
 
     /**
@@ -70,6 +73,19 @@ public final class FeedStats {
         stalledRuns.incrementAndGet();
         if (stalledInARow.incrementAndGet() >= maxInARow) {
             wedged = reason;
+            wedgedByStalls = true;
+        }
+    }
+
+    /**
+     * A run yielded with pages left after moving the cursor (issue 14, fair runs): not a stall, and the end of a run
+     * of stalls; a stall wedge is over. A recovery-loop wedge waits for the end of the data.
+     */
+    public void progressed() {
+        stalledInARow.set(0);
+        if (wedgedByStalls) {
+            wedged = null;
+            wedgedByStalls = false;
         }
     }
 
@@ -82,6 +98,7 @@ public final class FeedStats {
     public void reachedEnd() {
         stalledInARow.set(0);
         wedged = null;
+        wedgedByStalls = false;
     }
 
     /** Why the feed is wedged, if it is. */

@@ -1,6 +1,7 @@
 package dev.vendorpoller.ops;
 
 import dev.vendorpoller.ingest.Feed;
+import dev.vendorpoller.poll.FeedSchedules;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,33 @@ public final class FeedMetrics {
         gauge(registry, feed, "vendor_poller_outbox_depth", "Deliveries waiting in the outbox", f -> facts.outboxDepth(name));
         gauge(registry, feed, "vendor_poller_dead_letters", "Dead letters not replayed", f -> facts.openDeadLetters(name));
         gauge(registry, feed, "vendor_poller_rejects_stored", "Rejects stored and not replayed", f -> facts.storedRejects(name));
+    }
+
+    /**
+     * Schedule delay (issue 14): how late each run fired, by what fired it ({@code schedule}, {@code catch-up} after a
+     * yield, {@code manual}), as a histogram; how late each feed is now (a starved feed never fires, so only this
+     * shows it); runs that yielded to other feeds; scheduled runs Quartz skipped as too late.
+     */
+    public static void bindSchedules(FeedSchedules schedules, Iterable<Feed> feeds, MeterRegistry registry) {
+        schedules.observeDelays((feed, trigger, delay) -> Timer.builder("vendor_poller_schedule_delay")
+                .description("How late a run of the feed started: actual minus scheduled fire time")
+                .tag("feed", feed).tag("trigger", trigger).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(delay));
+        for (Feed feed : feeds) {
+            String name = feed.name();
+            Gauge.builder("vendor_poller_schedule_late_seconds", schedules, s -> {
+                FeedSchedules.Lateness late = s.lateness().get(name);
+                return late == null ? 0 : late.late().toMillis() / 1000.0;
+            }).description("How late the feed's next scheduled run is now (0 while on time, running or paused)")
+                    .tag("feed", name).register(registry);
+            FunctionCounter.builder("vendor_poller_yielded_runs", schedules, s -> s.yieldedRuns(name))
+                    .description("Runs that yielded to other feeds with pages left (max-pages-per-run, max-run-time)")
+                    .tag("feed", name).register(registry);
+            FunctionCounter.builder("vendor_poller_missed_runs", schedules, s -> s.missedRuns(name))
+                    .description("Scheduled runs Quartz skipped because no thread took them within its misfire threshold")
+                    .tag("feed", name).register(registry);
+        }
     }
 
     private static void counter(MeterRegistry registry, Feed feed, String outcome, ToDoubleFunction<Feed> value) {

@@ -7,6 +7,7 @@ import dev.vendorpoller.delivery.DeliveryStats;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
 import dev.vendorpoller.ingest.Ingest;
+import dev.vendorpoller.poll.FeedSchedules;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.RejectStore;
@@ -110,6 +111,15 @@ public final class Operations {
         if (meters != null) {
             // every account, those only sinks use included (they take 429s too)
             accounts.all().forEach(account -> AccountMetrics.bind(account, meters));
+        }
+        FeedSchedules schedules = context.getRegistry().lookupByNameAndType("feedSchedules", FeedSchedules.class);
+        if (schedules != null) {
+            if (meters != null) {
+                FeedMetrics.bindSchedules(schedules, feeds.all(), meters);
+            }
+            if (health != null) {
+                register(context, health, new ScheduleHealthCheck(schedules));
+            }
         }
         for (Feed feed : feeds.all()) {
             if (meters != null) {

@@ -17,6 +17,7 @@ import dev.vendorpoller.failure.Failures;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Feeds;
+import dev.vendorpoller.poll.FeedSchedules;
 import dev.vendorpoller.ops.LoopbackHttp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,6 +129,7 @@ public final class StatusPage implements AutoCloseable {
             f.put("health", result == null ? "UNKNOWN" : result.getState().name());
             f.put("health_message", result == null ? "" : result.getMessage().orElse(""));
             lag(f, feed);
+            schedule(f, feed);
             f.put("last_successful_poll", Times.iso(feed.stats().lastCommit()));
             f.put("cursor", Cursor.shorten(facts.cursor(feed.name()).orElse(null)));
             facts.lastError(feed.name()).ifPresentOrElse(e -> f.putObject("last_error").put("kind", e.kind())
@@ -182,6 +184,20 @@ public final class StatusPage implements AutoCloseable {
         f.putObject("lag").put("seconds", lag.get().toSeconds()).put("max_seconds", max.get().toSeconds())
                 .put("words", (behind ? "behind by " : "within, ") + Times.words(lag.get()) + " (max-lag " + Times.words(max.get()) + ")")
                 .put("behind", behind);
+    }
+
+    /** How late the feed's next run is, its period, and its runs that yielded or were missed (issue 14). */
+    private void schedule(ObjectNode f, Feed feed) {
+        FeedSchedules schedules = context.getRegistry().lookupByNameAndType("feedSchedules", FeedSchedules.class);
+        FeedSchedules.Lateness late = schedules == null ? null : schedules.lateness().get(feed.name());
+        if (late == null) {
+            f.putNull("schedule");
+            return;
+        }
+        f.putObject("schedule").put("late_seconds", late.late().toSeconds()).put("behind", late.behind())
+                .put("words", (late.behind() ? "late by " : "on time, ") + Times.words(late.late()) + " (every "
+                        + Times.words(late.period()) + ")")
+                .put("yielded_runs", schedules.yieldedRuns(feed.name())).put("missed_runs", schedules.missedRuns(feed.name()));
     }
 
     /** Every vendor account, those only sinks use included: budget, breaker, 429s, learned limit, who uses it. */

@@ -3,6 +3,8 @@ package dev.vendorpoller.poll;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.source.Page;
 import org.apache.camel.Exchange;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
 
 /**
  * A run of a feed's poll route as typed exchange properties: the one place their names are written. The route
@@ -23,6 +25,13 @@ public final class PollRun {
     private static final String RECOVERIES = "cursorRecoveries";
     /** Set when a refusal came after the run had used its recoveries: the dead letter says so. */
     private static final String RECOVERY_LIMIT = "cursorRecoveryLimit";
+
+    /** When the run began (System.nanoTime) and the pages it committed: when to yield. */
+    private static final String RUN_STARTED = "runStartedNanos";
+    private static final String RUN_PAGES = "runPages";
+    /** The Quartz scheduler and trigger that fired this run (camel-quartz's headers, kept past fetch-page's removal). */
+    private static final String SCHEDULER = "runScheduler";
+    private static final String TRIGGER = "runTrigger";
 
     private final Exchange exchange;
 
@@ -79,6 +88,33 @@ public final class PollRun {
     /** The page committed: the next one starts counting afresh. */
     public void pageCommitted() {
         exchange.setProperty(PAGE_ATTEMPTS, 0);
+        exchange.setProperty(RUN_PAGES, pages() + 1);
+    }
+
+    /** The run begins now, fired by {@code trigger} of {@code scheduler} (both null when not fired by Quartz). */
+    public void began(Scheduler scheduler, Trigger trigger) {
+        exchange.setProperty(RUN_STARTED, System.nanoTime());
+        exchange.setProperty(RUN_PAGES, 0);
+        exchange.setProperty(SCHEDULER, scheduler);
+        exchange.setProperty(TRIGGER, trigger);
+    }
+
+    /** Pages this run committed so far. */
+    public int pages() {
+        return exchange.getProperty(RUN_PAGES, 0, Integer.class);
+    }
+
+    /** Nanoseconds since the run began. */
+    public long runNanos() {
+        return System.nanoTime() - exchange.getProperty(RUN_STARTED, System.nanoTime(), Long.class);
+    }
+
+    public Scheduler scheduler() {
+        return exchange.getProperty(SCHEDULER, Scheduler.class);
+    }
+
+    public Trigger trigger() {
+        return exchange.getProperty(TRIGGER, Trigger.class);
     }
 
     /** Refused cursors recovered in this run so far. */

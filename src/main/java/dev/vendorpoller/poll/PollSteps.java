@@ -22,9 +22,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.Exchange;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -45,10 +48,12 @@ public final class PollSteps {
     private final DeadLetters deadLetters;
     private final ObjectMapper json;
     private final PollSettings settings;
+    private final FeedSchedules schedules;
 
     public PollSteps(Feeds feeds, CursorStore cursors, Ingest ingest, DeadLetters deadLetters, ObjectMapper json,
-            PollSettings settings) {
+            PollSettings settings, FeedSchedules schedules) {
         this.settings = settings;
+        this.schedules = schedules;
         this.feeds = feeds;
         this.cursors = cursors;
         this.ingest = ingest;
@@ -56,11 +61,27 @@ public final class PollSteps {
         this.json = json;
     }
 
-    /** Start of a run: resume from the durable cursor. */
+    /**
+     * Start of a run: resume from the durable cursor, and note how late the run fired (camel-quartz's
+     * {@code fireTime} and {@code scheduledFireTime} headers). A catch-up run of a feed paused since does nothing.
+     */
     public void begin(Exchange exchange) {
         PollRun run = PollRun.of(exchange);
+        var message = exchange.getMessage();
+        Scheduler scheduler = message.getHeader("scheduler", Scheduler.class);
+        Trigger trigger = message.getHeader("trigger", Trigger.class);
+        run.began(scheduler, trigger);
         run.cursor(cursors.load(run.feed()));
         run.hasMore(true);
+        if (scheduler != null && trigger != null) {
+            if (schedules.pausedCatchUp(run.feed(), scheduler, trigger)) {
+                LOG.info("feed={} is paused: its catch-up run does nothing", run.feed());
+                run.hasMore(false);
+                return;
+            }
+            schedules.fired(run.feed(), scheduler, trigger, message.getHeader("fireTime", Date.class),
+                    message.getHeader("scheduledFireTime", Date.class));
+        }
     }
 
     /** URL and query for the next page, and the account to send it through (which adds the credentials). */
@@ -194,9 +215,30 @@ public final class PollSteps {
         }
         boolean more = page.hasMore() && !stalled;
         run.cursor(after);
-        run.hasMore(more && !exchange.getContext().isStopping());
         run.pageCommitted();
+        boolean stopping = exchange.getContext().isStopping();
+        boolean yield = more && !stopping && (run.pages() >= settings.maxPagesPerRun()
+                || run.runNanos() >= settings.maxRunTime().toNanos());
+        run.hasMore(more && !stopping && !yield);
         logPage(feed.name(), before, after, applied, more, run.pageNanos(), System.nanoTime() - txStarted);
+        if (yield) {
+            yieldRun(exchange, run, feed);
+        }
+    }
+
+    /**
+     * The run had pages left but used its share ({@code max-pages-per-run} or {@code max-run-time}): it ends here, so
+     * other feeds get the scheduler thread, and the feed's catch-up trigger runs it again as soon as a thread is free
+     * after every feed that was due before it. Not a stall: the cursor moved.
+     */
+    private void yieldRun(Exchange exchange, PollRun run, Feed feed) {
+        feed.stats().progressed();
+        LOG.debug("feed={} yields after {} pages in {} ms with pages left; it goes on at its catch-up run", feed.name(),
+                run.pages(), run.runNanos() / 1_000_000);
+        var status = exchange.getContext().getRouteController().getRouteStatus(feed.config().routeId());
+        if (run.scheduler() != null && run.trigger() != null && (status == null || status.isStarted())) {
+            schedules.catchUp(feed.name(), run.scheduler(), run.trigger());
+        }
     }
 
     /** One line per committed page; the key-values become fields of the JSON log line (VENDOR_POLLER_LOG_FORMAT=json). */
