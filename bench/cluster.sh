@@ -2,16 +2,18 @@
 # Cluster benchmarks (issue 14), each figure next to its bar (see ClusterBenchmark):
 #   1. 1, 2 and 3 nodes (fat-jar processes) on one fresh PostgreSQL database, 60 feeds of a fast vendor:
 #      records/s into the ledger and PostgreSQL's own commit rate (pg_stat_database.xact_commit);
-#   2. 1 000 idle feeds on 1-minute schedules on one node: p99 schedule delay and CPU per poll.
+#   2. 1 000 idle feeds on 1-minute schedules on one node: p99 schedule delay and CPU per poll;
+#   3. budget use on a shared account: two nodes on one account of 100 requests / 10 s (bench/cluster-budget.sh nodes).
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth, database test; .ci/run starts it).
-# Usage: bench/cluster.sh [all|throughput|idle] [IDLE_SECONDS, default 120]
+# Usage: bench/cluster.sh [all|throughput|idle|budget] [IDLE_SECONDS, default 120]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -o -DskipTests package
 mvn -B -q -o test-compile
-java -Xmx512m -cp "target/vendor-poller.jar:target/test-classes" dev.vendorpoller.bench.ClusterBenchmark "$@"
-
-# --- Shared budget across nodes (issue 14): bench/cluster-budget.sh, written separately. -------------------------
-# LEAD: call it here once it is merged, e.g.
-#   if [[ "${1:-all}" == all || "${1:-all}" == budget ]]; then bench/cluster-budget.sh; fi
-# ---------------------------------------------------------------------------------------------------------------
+mode="${1:-all}"
+if [[ "$mode" != budget ]]; then
+  java -Xmx512m -cp "target/vendor-poller.jar:target/test-classes" dev.vendorpoller.bench.ClusterBenchmark "$@"
+fi
+if [[ "$mode" == all || "$mode" == budget ]]; then
+  bench/cluster-budget.sh nodes
+fi
