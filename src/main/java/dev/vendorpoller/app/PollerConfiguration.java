@@ -53,10 +53,14 @@ import dev.vendorpoller.store.IdempotencyPrune;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
+import dev.vendorpoller.webhook.Coverage;
+import dev.vendorpoller.webhook.InboxDrain;
+import dev.vendorpoller.webhook.InboxSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -158,13 +162,30 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
                 config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
+        Coverage coverage = webhooks(config, feedConfigs, db, leases);
+        ingest.onPolledVersions(coverage.polled());
+        registry.bind("webhookCoverage", coverage);
+        registry.bind("webhookInbox", new InboxDrain(feeds, ingest, deadLetters, coverage, db.jdbc(), db.tx(), leases,
+                InboxSettings.load(config), json, Clock.systemUTC()));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
-                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)));
+                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)
+                        .webhookCoverage(coverage)));
         // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
         context.addLifecycleStrategy(new FeedRouteInstaller(config.bool("camel.main.routes-reload-enabled",
                 config.bool("camel.main.routesReloadEnabled", false))));
         context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
+    }
+
+    /** What each path missed, for the feeds that have a webhook (a {@code webhook.style}), each with its grace. */
+    private static Coverage webhooks(ConfigReader config, List<FeedConfig> feeds, Database db, Leases leases) {
+        Map<String, Duration> graces = new LinkedHashMap<>();
+        for (FeedConfig feed : feeds) {
+            if (config.optional(FeedConfigLoader.prefix(feed.name()) + InboxSettings.STYLE).isPresent()) {
+                graces.put(feed.name(), InboxSettings.grace(config, feed.name()));
+            }
+        }
+        return new Coverage(db.jdbc(), db.tx(), leases, graces, Clock.systemUTC());
     }
 
     /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */

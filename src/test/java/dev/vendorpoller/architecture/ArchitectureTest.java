@@ -96,6 +96,7 @@ class ArchitectureTest {
                 .layer("delivery").definedBy(ROOT + ".delivery..")
                 .layer("ingest").definedBy(ROOT + ".ingest..")
                 .layer("poll").definedBy(ROOT + ".poll..")
+                .layer("webhook").definedBy(ROOT + ".webhook..")
                 .layer("ops").definedBy(ROOT + ".ops..")
                 .layer("app").definedBy(ROOT + ".app..")
                 .layer("demo").definedBy(ROOT + ".demo..")
@@ -115,8 +116,10 @@ class ArchitectureTest {
                         "source", "delivery")
                 .whereLayer("poll").mayOnlyAccessLayers("config", "failure", "feed", "store", "record", "account",
                         "source", "delivery", "ingest")
+                .whereLayer("webhook").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
+                        "record", "account", "delivery", "ingest", "poll")
                 .whereLayer("ops").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
-                        "record", "account", "source", "delivery", "ingest", "poll")
+                        "record", "account", "source", "delivery", "ingest", "poll", "webhook")
                 .whereLayer("app").mayOnlyBeAccessedByLayers("demo")
                 .whereLayer("demo").mayNotBeAccessedByAnyLayer()
                 .check(serviceAndDemo);
@@ -124,7 +127,7 @@ class ArchitectureTest {
 
     private static String[] others(String except) {
         return Stream.of("failure", "feed", "store", "cluster", "ratelimit", "auth", "record", "account", "source",
-                "delivery", "ingest", "poll", "ops", "app", "demo", "config").filter(p -> !p.equals(except))
+                "delivery", "ingest", "poll", "webhook", "ops", "app", "demo", "config").filter(p -> !p.equals(except))
                 .map(p -> ROOT + "." + p + "..").toArray(String[]::new);
     }
 }
