@@ -16,7 +16,14 @@ import static dev.vendorpoller.support.VendorPages.pageAt;
 import static dev.vendorpoller.support.VendorPages.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.vendorpoller.support.PollerHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import dev.vendorpoller.app.Service;
 import java.time.Duration;
 import java.time.Instant;
@@ -330,6 +337,10 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
         // the poll sees r2 and r3 first; a webhook brings r1 first and announces r2 late (within the grace); r3 never
         emptyVendor();
         formsFeed("webhook.grace", "2s");
+        int statusPort = PollerHarness.freeLoopbackPort();
+        int managementPort = PollerHarness.freeLoopbackPort();
+        poller.set("vendor-poller.status.port", String.valueOf(statusPort)).set("camel.management.enabled", "true")
+                .set("camel.management.port", String.valueOf(managementPort));
         poller.start();
         long first = inbox("forms", "w1", "standard-webhooks", rec("r1", "r1@x.io", "2026-01-01T00:00:01Z"));
         await("r1 by webhook", WAIT, () -> "DONE".equals(state(first)));
@@ -348,6 +359,19 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
         coverage.refresh();
         assertThat(coverage.words("forms")).contains("67 % announced (1 missed)");
         assertThat(coverage.counts("forms").orElseThrow()).isEqualTo(new Coverage.Counts(1, 2, 1, 0));
+
+        // the operator sees it: the status page's column and the Prometheus metrics
+        JsonNode feeds = new ObjectMapper().readTree(fetch(statusPort, "/status/feeds.json"));
+        assertThat(feeds.get(0).get("webhook_coverage").asText()).isEqualTo("67 % announced (1 missed)");
+        String metrics = fetch(managementPort, "/observe/metrics");
+        assertThat(metrics).containsPattern("vendor_poller_webhook_versions_total\\{[^}]*feed=\"forms\"[^}]*first_path=\"webhook\"[^}]*} 1\\.0")
+                .containsPattern("vendor_poller_webhook_versions_total\\{[^}]*first_path=\"poll\"[^}]*} 2\\.0")
+                .containsPattern("vendor_poller_webhook_missed_total\\{[^}]*feed=\"forms\"[^}]*} 1\\.0");
+    }
+
+    static String fetch(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
