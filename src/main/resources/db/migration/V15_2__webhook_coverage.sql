@@ -1,26 +1,26 @@
--- What each path missed (issue 15). For feeds that have a webhook only (no row is written for any other feed), the
--- version a poll page or a webhook batch records first is noted here in the same transaction as its idempotency key:
--- which path saw it first, when, and when a webhook announced it (the inbox row's received_at; NULL: none yet). A
--- webhook for a version the poll saw first sets webhook_at. Once a row is older than the feed's webhook.grace, the
--- coverage pass counts it into webhook_coverage and deletes it, so this table holds only the grace window. No index
--- beside the key: it would be one more B-tree write per version on the page commit; the pass scans a small table.
-CREATE TABLE version_seen (
-    message_id    VARCHAR(100)  NOT NULL,   -- CAMEL_MESSAGEPROCESSED.messageId of the version
+-- What each path missed (issue 15), for feeds that have a webhook only (nothing is written for any other feed).
+-- Counts per feed and second, written in the transaction that first records a version: a poll page adds its new
+-- versions to by_poll (one row update per page, not one row per version: the page commit stays cheap), a webhook
+-- batch adds its new versions to by_webhook, and a webhook for a version the poll saw first adds 1 to announced in the
+-- second the poll saw it (CAMEL_MESSAGEPROCESSED.createdAt), when it came within the feed's webhook.grace. Once a
+-- second is older than the grace, by_poll - announced of it are versions no webhook announced (missed); the coverage
+-- pass folds such seconds into the feed's row at 1970-01-01 so the table stays small.
+CREATE TABLE webhook_coverage (
+    bucket_start  TIMESTAMP WITH TIME ZONE NOT NULL,  -- the second; 1970-01-01T00:00Z: everything folded
     feed          VARCHAR(100)  NOT NULL,
-    first_path    VARCHAR(10)   NOT NULL,   -- WEBHOOK or POLL
-    first_seen_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    webhook_at    TIMESTAMP WITH TIME ZONE,
-    PRIMARY KEY (message_id, feed)
+    by_webhook    BIGINT        NOT NULL,
+    by_poll       BIGINT        NOT NULL,
+    announced     BIGINT        NOT NULL,
+    PRIMARY KEY (bucket_start, feed)
 );
 
--- Settled counts per feed: versions first seen by webhook, first seen by poll, and of those the ones no webhook
--- announced within the grace (missed). announced = by_webhook + by_poll - missed.
-CREATE TABLE webhook_coverage (
-    feed        VARCHAR(100)  NOT NULL PRIMARY KEY,
-    by_webhook  BIGINT        NOT NULL,
-    by_poll     BIGINT        NOT NULL,
-    missed      BIGINT        NOT NULL,
-    updated_at  TIMESTAMP WITH TIME ZONE NOT NULL
+-- The versions webhooks brought (first, or announcing one the poll saw first), kept about twice the grace: a second
+-- webhook for the same version counts nothing. Written on the webhook path only.
+CREATE TABLE webhook_seen (
+    message_id  VARCHAR(100)  NOT NULL,   -- CAMEL_MESSAGEPROCESSED.messageId of the version
+    feed        VARCHAR(100)  NOT NULL,
+    seen_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (message_id, feed)
 );
 
 -- A WEBHOOK dead letter names its inbox row: a replay puts that row back to PENDING.

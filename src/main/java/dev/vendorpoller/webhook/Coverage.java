@@ -7,13 +7,15 @@ import dev.vendorpoller.store.Sql;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,15 +25,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What each path missed, per feed that has a webhook: versions first seen by webhook, first seen by poll, and of
- * those the ones no webhook announced within the feed's {@code webhook.grace} (missed). Where a version is first
- * recorded (the poll page's or the inbox batch's transaction) a {@code version_seen} row notes its path; a webhook for
- * a version the poll saw first stamps {@code webhook_at}. The coverage pass (routes/webhook-inbox.yaml, one node at a
- * time) moves rows older than the grace into the counts of {@code webhook_coverage}, so the table holds only the grace
- * window and feeds without a webhook write nothing at all.
+ * those the ones no webhook announced within the feed's {@code webhook.grace} (missed). Counted per second in
+ * {@code webhook_coverage} inside the transaction that first records a version — a poll page adds one figure per page
+ * (no row per version: the page commit stays cheap), a webhook batch its new versions, and a webhook for a version the
+ * poll saw first one announcement in the second the poll saw it ({@code CAMEL_MESSAGEPROCESSED.createdAt}), if it came
+ * within the grace. A second older than the grace is settled: its {@code by_poll - announced} were missed. The coverage
+ * pass (routes/webhook-inbox.yaml) folds settled seconds into one row per feed and refreshes the figures the metrics
+ * and the status page read. Feeds without a webhook write nothing.
  */
 public final class Coverage {
-    static final String WEBHOOK = "WEBHOOK";
-    static final String POLL = "POLL";
+    /** The row every settled second of a feed is folded into. */
+    static final OffsetDateTime FOLDED = OffsetDateTime.parse("1970-01-01T00:00:00Z");
     private static final String LEASE = "webhook-coverage";
 
     private final JdbcTemplate jdbc;
@@ -55,107 +59,145 @@ public final class Coverage {
         return graces.keySet();
     }
 
-    /** What the poll tells {@link Ingest#onPolledVersions}: the page's first-seen versions, for feeds with a webhook. */
+    /** What the poll tells {@link Ingest#onPolledVersions}: how many versions a page saw first, for feeds with a webhook. */
     public Ingest.FirstSeen polled() {
         return (feed, messageIds) -> {
             if (!messageIds.isEmpty() && graces.containsKey(feed.name())) {
-                insert(feed.name(), messageIds, POLL, null);
+                add(feed.name(), clock.instant(), 0, messageIds.size(), 0);
             }
         };
     }
 
     /**
-     * Inside an inbox batch's transaction: the versions it recorded first are noted as the webhook's, and those it
-     * found already recorded (first seen by the poll) are stamped as announced, at the row's receive time.
+     * Inside an inbox batch's transaction (which holds the feed's lock): the versions it recorded first count for the
+     * webhook; those the poll recorded first and no webhook brought before are announcements, counted in the second the
+     * poll saw them when this webhook's receive time is within the grace of it.
      *
      * @param receivedAt every valid version of the batch, with the receive time of the (earliest) row that carried it
      */
     void webhookBatch(Feed feed, Map<String, Instant> receivedAt, Set<String> firstSeen) {
-        if (!graces.containsKey(feed.name())) {
+        Duration grace = graces.get(feed.name());
+        if (grace == null || receivedAt.isEmpty()) {
             return;
         }
-        Map<Instant, List<String>> byTime = new LinkedHashMap<>();
-        List<Object[]> announced = new ArrayList<>();
-        receivedAt.forEach((id, at) -> {
-            if (firstSeen.contains(id)) {
-                byTime.computeIfAbsent(at, t -> new ArrayList<>()).add(id);
-            } else {
-                announced.add(new Object[] {Sql.utc(at), id, feed.name()});
+        Instant now = clock.instant();
+        if (!firstSeen.isEmpty()) {
+            add(feed.name(), now, firstSeen.size(), 0, 0);
+        }
+        List<String> known = receivedAt.keySet().stream().filter(id -> !firstSeen.contains(id)).toList();
+        Set<String> broughtBefore = new HashSet<>();
+        Map<String, Instant> polledAt = new HashMap<>();
+        for (List<String> chunk : Sql.chunks(known)) {
+            List<Object> args = new ArrayList<>(chunk.size() + 1);
+            args.add(feed.name());
+            args.addAll(chunk);
+            broughtBefore.addAll(jdbc.queryForList("SELECT message_id FROM webhook_seen WHERE feed = ? AND message_id IN ("
+                    + Sql.placeholders(chunk.size()) + ")", String.class, args.toArray()));
+            jdbc.query("SELECT messageId, createdAt FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId IN ("
+                    + Sql.placeholders(chunk.size()) + ")", rs -> {
+                        Timestamp created = rs.getTimestamp(2);
+                        polledAt.put(rs.getString(1), created.toInstant());
+                    }, args.toArray());
+        }
+        List<Object[]> seen = new ArrayList<>();
+        Object at = Sql.utc(now);
+        for (String id : firstSeen) {
+            seen.add(new Object[] {id, feed.name(), at});
+        }
+        for (String id : known) {
+            Instant polled = polledAt.get(id);
+            if (broughtBefore.contains(id) || polled == null) {
+                continue; // a webhook brought it before (a repeat), or its key is older than the retention
             }
-        });
-        byTime.forEach((at, ids) -> insert(feed.name(), ids, WEBHOOK, at));
-        if (!announced.isEmpty()) {
-            jdbc.batchUpdate("UPDATE version_seen SET webhook_at = ? WHERE message_id = ? AND feed = ? AND webhook_at IS NULL",
-                    announced);
+            seen.add(new Object[] {id, feed.name(), at});
+            if (!receivedAt.get(id).isAfter(polled.plus(grace))) {
+                add(feed.name(), polled, 0, 0, 1);
+            }
+        }
+        if (!seen.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO webhook_seen (message_id, feed, seen_at) VALUES (?, ?, ?)", seen);
         }
     }
 
-    private void insert(String feed, Collection<String> ids, String path, Instant webhookAt) {
-        List<Object[]> rows = new ArrayList<>(ids.size());
-        if (webhookAt == null) {
-            Object now = Sql.utc(clock.instant());
-            ids.forEach(id -> rows.add(new Object[] {id, feed, path, now}));
-            jdbc.batchUpdate("INSERT INTO version_seen (message_id, feed, first_path, first_seen_at) VALUES (?, ?, ?, ?)", rows);
-            return;
+    /** Adds to the feed's figures of the second {@code at} falls in (the caller's transaction holds the feed's lock). */
+    private void add(String feed, Instant at, long webhook, long poll, long announced) {
+        add(feed, Sql.utc(at.truncatedTo(ChronoUnit.SECONDS)), webhook, poll, announced);
+    }
+
+    private void add(String feed, OffsetDateTime bucket, long webhook, long poll, long announced) {
+        int updated = jdbc.update("UPDATE webhook_coverage SET by_webhook = by_webhook + ?, by_poll = by_poll + ?,"
+                + " announced = announced + ? WHERE bucket_start = ? AND feed = ?", webhook, poll, announced, bucket, feed);
+        if (updated == 0) {
+            jdbc.update("INSERT INTO webhook_coverage (bucket_start, feed, by_webhook, by_poll, announced) VALUES (?, ?, ?, ?, ?)",
+                    bucket, feed, webhook, poll, announced);
         }
-        Object at = Sql.utc(webhookAt);
-        ids.forEach(id -> rows.add(new Object[] {id, feed, path, at, at}));
-        jdbc.batchUpdate("INSERT INTO version_seen (message_id, feed, first_path, first_seen_at, webhook_at)"
-                + " VALUES (?, ?, ?, ?, ?)", rows);
     }
 
     /**
-     * The coverage pass: rows older than their feed's grace are counted and deleted in one transaction (a delete that
-     * finds a row gone counts nothing, so two nodes never count one twice), then the snapshot the metrics and the
-     * status page read is refreshed.
+     * The coverage pass: per feed, the settled seconds are folded into its 1970 row and webhook_seen rows older than
+     * twice the grace are deleted, in one transaction holding the feed's lock (the one its page commits and webhook
+     * batches take), so no count is lost or counted twice whichever node folds; then the figures are refreshed.
      */
     public void settle() {
+        if (graces.isEmpty()) {
+            return;
+        }
         if (leases.hold(LEASE)) {
             Instant now = clock.instant();
-            for (Map.Entry<String, Duration> e : graces.entrySet()) {
-                String feed = e.getKey();
-                Object cutoff = Sql.utc(now.minus(e.getValue()));
-                tx.executeWithoutResult(s -> {
-                    int webhook = jdbc.update("DELETE FROM version_seen WHERE feed = ? AND first_seen_at < ? AND first_path = ?",
-                            feed, cutoff, WEBHOOK);
-                    // announced in time: a webhook came no later than the grace after the poll saw the version
-                    int late = jdbc.update("DELETE FROM version_seen WHERE feed = ? AND first_seen_at < ? AND first_path = ?"
-                            + " AND webhook_at IS NOT NULL", feed, cutoff, POLL);
-                    int missed = jdbc.update("DELETE FROM version_seen WHERE feed = ? AND first_seen_at < ? AND first_path = ?"
-                            + " AND webhook_at IS NULL", feed, cutoff, POLL);
-                    if (webhook + late + missed > 0) {
-                        add(feed, webhook, late + missed, missed, now);
-                    }
-                });
-            }
+            graces.forEach((feed, grace) -> tx.executeWithoutResult(s -> {
+                jdbc.queryForList("SELECT cursor_value FROM feed_cursor WHERE feed = ? FOR UPDATE", String.class, feed);
+                OffsetDateTime cutoff = Sql.utc(settledBefore(now, grace));
+                long[] sums = jdbc.query("SELECT COALESCE(SUM(by_webhook), 0), COALESCE(SUM(by_poll), 0),"
+                        + " COALESCE(SUM(announced), 0), COUNT(*) FROM webhook_coverage WHERE feed = ? AND bucket_start > ?"
+                        + " AND bucket_start < ?", rs -> {
+                            rs.next();
+                            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+                        }, feed, FOLDED, cutoff);
+                if (sums[3] > 0) {
+                    jdbc.update("DELETE FROM webhook_coverage WHERE feed = ? AND bucket_start > ? AND bucket_start < ?",
+                            feed, FOLDED, cutoff);
+                    add(feed, FOLDED, sums[0], sums[1], sums[2]);
+                }
+                jdbc.update("DELETE FROM webhook_seen WHERE feed = ? AND seen_at < ?", feed, Sql.utc(now.minus(grace.multipliedBy(2))));
+            }));
         }
         refresh();
     }
 
-    private void add(String feed, long webhook, long poll, long missed, Instant now) {
-        int updated = jdbc.update("UPDATE webhook_coverage SET by_webhook = by_webhook + ?, by_poll = by_poll + ?,"
-                + " missed = missed + ?, updated_at = ? WHERE feed = ?", webhook, poll, missed, Sql.utc(now), feed);
-        if (updated == 0) {
-            jdbc.update("INSERT INTO webhook_coverage (feed, by_webhook, by_poll, missed, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    feed, webhook, poll, missed, Sql.utc(now));
-        }
+    /** Seconds starting before this are settled: their whole second plus the grace has passed. */
+    private static Instant settledBefore(Instant now, Duration grace) {
+        return now.minus(grace).minusSeconds(1);
     }
 
-    /** Reads the settled counts and the versions still inside their grace into the snapshot. */
+    /** Reads the figures into the snapshot the metrics and the status page show. */
     public void refresh() {
-        Map<String, long[]> settled = new HashMap<>();
-        jdbc.query("SELECT feed, by_webhook, by_poll, missed FROM webhook_coverage", rs -> {
-            settled.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
-        });
-        Map<String, long[]> open = new HashMap<>();
-        jdbc.query("SELECT feed, first_path, COUNT(*) FROM version_seen GROUP BY feed, first_path", rs -> {
-            open.computeIfAbsent(rs.getString(1), f -> new long[2])[WEBHOOK.equals(rs.getString(2)) ? 0 : 1] = rs.getLong(3);
+        Instant now = clock.instant();
+        Map<String, long[]> sums = new HashMap<>(); // by_webhook, by_poll, missed (settled), settled, open
+        jdbc.query("SELECT feed, bucket_start, by_webhook, by_poll, announced FROM webhook_coverage", rs -> {
+            String feed = rs.getString(1);
+            Duration grace = graces.get(feed);
+            if (grace == null) {
+                return;
+            }
+            long[] s = sums.computeIfAbsent(feed, f -> new long[5]);
+            Instant bucket = rs.getObject(2, OffsetDateTime.class).toInstant();
+            long webhook = rs.getLong(3);
+            long poll = rs.getLong(4);
+            long announced = rs.getLong(5);
+            s[0] += webhook;
+            s[1] += poll;
+            if (bucket.isBefore(settledBefore(now, grace))) {
+                s[2] += poll - announced;
+                s[3] += webhook + poll;
+            } else {
+                s[3] += webhook; // a version first seen by a webhook needs no grace
+                s[4] += poll;
+            }
         });
         Map<String, Counts> next = new HashMap<>();
         for (String feed : graces.keySet()) {
-            long[] s = settled.getOrDefault(feed, new long[3]);
-            long[] o = open.getOrDefault(feed, new long[2]);
-            next.put(feed, new Counts(s[0] + o[0], s[1] + o[1], s[2], o[0] + o[1]));
+            long[] s = sums.getOrDefault(feed, new long[5]);
+            next.put(feed, new Counts(s[0], s[1], Math.max(0, s[2]), s[4]));
         }
         snapshot = Map.copyOf(next);
     }
@@ -172,8 +214,8 @@ public final class Coverage {
 
     /**
      * Per feed with a webhook: {@code vendor_poller_webhook_versions_total{feed,first_path}} (versions first seen by
-     * each path, those within the grace included), {@code vendor_poller_webhook_missed_total{feed}} (first seen by the
-     * poll, no webhook within the grace) and {@code vendor_poller_webhook_coverage_ratio{feed}} (announced / settled).
+     * each path), {@code vendor_poller_webhook_missed_total{feed}} (first seen by the poll, no webhook within the
+     * grace) and {@code vendor_poller_webhook_coverage_ratio{feed}} (announced / settled).
      */
     public void bind(MeterRegistry registry) {
         for (String feed : graces.keySet()) {
@@ -197,10 +239,10 @@ public final class Coverage {
     }
 
     /**
-     * @param byWebhook versions first seen by a webhook (settled and within the grace)
+     * @param byWebhook versions first seen by a webhook
      * @param byPoll    versions first seen by the poll (settled and within the grace)
      * @param missed    settled versions first seen by the poll that no webhook announced within the grace
-     * @param open      versions still inside their grace (not yet counted as announced or missed)
+     * @param open      versions first seen by the poll still inside their grace (not yet announced or missed)
      */
     public record Counts(long byWebhook, long byPoll, long missed, long open) {
         static final Counts NONE = new Counts(0, 0, 0, 0);

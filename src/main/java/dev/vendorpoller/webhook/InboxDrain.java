@@ -103,8 +103,23 @@ public final class InboxDrain {
         }
     }
 
-    /** A pass: the rows it took, in id order, and whether it took all it could (then the next starts at once). */
-    record Batch(List<Item> items, boolean full) {
+    /**
+     * A pass: the rows it took, in id order, and whether it took all it could. The next pass starts at once only after
+     * a full pass that got rows done: a pass of rows that all wait (an open breaker, a spent budget) waits a period.
+     */
+    static final class Batch {
+        final List<Item> items;
+        final boolean full;
+        volatile boolean progressed;
+
+        Batch(List<Item> items, boolean full) {
+            this.items = items;
+            this.full = full;
+        }
+
+        boolean worthAnother() {
+            return full && progressed;
+        }
     }
 
     /**
@@ -113,7 +128,7 @@ public final class InboxDrain {
      */
     public boolean nextBatch(Exchange exchange) {
         Batch previous = exchange.getProperty(BATCH, Batch.class);
-        if (previous != null && !previous.full() || exchange.getContext().isStopping()) {
+        if (previous != null && !previous.worthAnother() || exchange.getContext().isStopping()) {
             return false;
         }
         if (!leases.hold(LEASE)) {
@@ -196,7 +211,7 @@ public final class InboxDrain {
             return;
         }
         Map<String, List<Item>> byFeed = new LinkedHashMap<>();
-        for (Item item : batch.items()) {
+        for (Item item : batch.items) {
             if (item.error != null) {
                 failed(item, item.error);
             } else if (item.records == null && !(item.mapped instanceof WebhookRecords.Ignored)) {
@@ -208,6 +223,7 @@ public final class InboxDrain {
         byFeed.forEach((feed, items) -> {
             try {
                 apply(feeds.get(feed), items);
+                batch.progressed = true;
             } catch (RuntimeException e) {
                 if (items.size() == 1) {
                     failed(items.get(0), e);
@@ -218,6 +234,7 @@ public final class InboxDrain {
                 for (Item item : items) {
                     try {
                         apply(feeds.get(feed), List.of(item));
+                        batch.progressed = true;
                     } catch (RuntimeException alone) {
                         failed(item, alone);
                     }
@@ -275,16 +292,26 @@ public final class InboxDrain {
      * is used.
      */
     private void failed(Item item, Throwable error) {
+        try {
+            settleFailure(item, error);
+        } catch (RuntimeException e) {
+            // the database refused even this: the row stays PENDING as it was and is taken again by a later pass
+            LOG.warn("feed={} webhook inbox #{} could not be marked after a failure ({}): {}", item.feed, item.id,
+                    Secrets.mask(describe(error)), Secrets.mask(String.valueOf(e)));
+        }
+    }
+
+    private void settleFailure(Item item, Throwable error) {
         String reason = Secrets.mask(describe(error));
         Instant now = clock.instant();
         if (Failures.any(error, CallNotPermittedException.class, BudgetWaitTooLongException.class, RateLimitedException.class)) {
-            later(item, item.attempts, reason, now);
+            later(item, item.attempts, reason, now, settings.retryDelay().toMillis());
             return;
         }
         int attempts = item.attempts + 1;
         boolean permanent = Failures.any(error, WebhookRecords.Unprocessable.class, VendorRequestRejectedException.class);
         if (!permanent && attempts < settings.maxAttempts()) {
-            later(item, attempts, reason, now);
+            later(item, attempts, reason, now, 1);
             LOG.info("feed={} webhook inbox #{} failed (attempt {} of {}), tried again later: {}", item.feed, item.id, attempts,
                     settings.maxAttempts(), reason);
             return;
@@ -300,11 +327,12 @@ public final class InboxDrain {
         });
     }
 
-    private void later(Item item, int attempts, String reason, Instant now) {
-        long delay = FullJitterBackoff.jitteredDelay(Math.max(1, attempts), settings.retryDelay().toMillis(),
-                settings.maxRetryDelay().toMillis());
+    /** Due again after the full-jitter backoff of {@code attempts}, and not before {@code minMillis}. */
+    private void later(Item item, int attempts, String reason, Instant now, long minMillis) {
+        long delay = Math.max(minMillis, FullJitterBackoff.jitteredDelay(Math.max(1, attempts), settings.retryDelay().toMillis(),
+                settings.maxRetryDelay().toMillis()));
         jdbc.update("UPDATE webhook_inbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'PENDING'",
-                attempts, Sql.utc(now.plusMillis(Math.max(delay, 1))), Sql.truncate(reason, 2000), item.id);
+                attempts, Sql.utc(now.plusMillis(delay)), Sql.truncate(reason, 2000), item.id);
     }
 
     private static String describe(Throwable error) {

@@ -96,6 +96,7 @@ class InboxDrainPostgresTest extends ServiceTest {
         assertThat(vendor.findAll(postRequestedFor(urlPathEqualTo("/sink")))).hasSize(1);
         assertThat(poller.query("SELECT versions_seen FROM ledger_registration WHERE external_id = 'r1'"))
                 .containsExactly(Map.of("versions_seen", 1));
-        assertThat(poller.query("SELECT first_path FROM version_seen")).containsExactly(Map.of("first_path", "WEBHOOK"));
+        assertThat(poller.count("SELECT SUM(by_webhook) FROM webhook_coverage")).as("first seen by the webhook").isEqualTo(1);
+        assertThat(poller.count("SELECT SUM(by_poll) FROM webhook_coverage")).isZero();
     }
 }
