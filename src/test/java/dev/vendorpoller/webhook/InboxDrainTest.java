@@ -326,6 +326,7 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
         emptyVendor();
         formsFeed();
         poller.start();
+        await("the first poll run", WAIT, () -> "c0".equals(poller.storedCursor("forms")));
         poller.stop(); // as after a kill right after the 2xx: the row is in the inbox, nothing of it processed
         long row = inbox("forms", "msg_1", "standard-webhooks", rec("r1", "r1@x.io", "2026-01-01T00:00:01Z"));
         assertThat(state(row)).isEqualTo("PENDING");
