@@ -46,6 +46,7 @@ import dev.vendorpoller.record.payment.PaymentEventKind;
 import dev.vendorpoller.record.registration.RegistrationKind;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
+import dev.vendorpoller.source.eventbrite.EventbriteAttendeesAdapter;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
@@ -166,7 +167,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         ingest.onPolledVersions(coverage.polled());
         registry.bind("webhookCoverage", coverage);
         registry.bind("webhookInbox", new InboxDrain(feeds, ingest, deadLetters, coverage, db.jdbc(), db.tx(), leases,
-                InboxSettings.load(config), json, Clock.systemUTC()));
+                InboxSettings.load(config), json, Clock.systemUTC(), eventIds(config, feedConfigs)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)
                         .webhookCoverage(coverage)));
@@ -186,6 +187,17 @@ public final class PollerConfiguration implements CamelConfiguration {
             }
         }
         return new Coverage(db.jdbc(), db.tx(), leases, graces, Clock.systemUTC());
+    }
+
+    /** Each Eventbrite feed's event-id (the inbox drain keeps a fetched attendee of another event out of the feed). */
+    private static Map<String, String> eventIds(ConfigReader config, List<FeedConfig> feeds) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (FeedConfig feed : feeds) {
+            if (EventbriteAttendeesAdapter.TYPE.equals(feed.type())) {
+                config.optional(FeedConfigLoader.prefix(feed.name()) + "event-id").ifPresent(id -> ids.put(feed.name(), id));
+            }
+        }
+        return ids;
     }
 
     /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */

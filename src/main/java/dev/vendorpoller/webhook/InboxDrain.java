@@ -63,10 +63,13 @@ public final class InboxDrain {
     private final InboxSettings settings;
     private final WebhookRecords mapping;
     private final Clock clock;
+    /** Eventbrite feeds' event-id: a fetched attendee of another event is not this feed's. */
+    private final Map<String, String> eventIds;
 
     public InboxDrain(Feeds feeds, Ingest ingest, DeadLetters deadLetters, Coverage coverage, JdbcTemplate jdbc,
             TransactionTemplate tx, Leases leases, InboxSettings settings, com.fasterxml.jackson.databind.ObjectMapper json,
-            Clock clock) {
+            Clock clock, Map<String, String> eventIds) {
+        this.eventIds = Map.copyOf(eventIds);
         this.feeds = feeds;
         this.ingest = ingest;
         this.deadLetters = deadLetters;
@@ -189,7 +192,12 @@ public final class InboxDrain {
             body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         try {
-            item.records = mapping.fetched(body);
+            item.records = mapping.fetched(body, eventIds.get(item.feed));
+            if (item.records.isEmpty()) {
+                item.mapped = new WebhookRecords.Ignored("ignored: the fetched object is about another event than the"
+                        + " feed's event-id " + eventIds.get(item.feed));
+                item.records = null;
+            }
         } catch (RuntimeException e) {
             item.error = e;
         }

@@ -62,16 +62,26 @@ final class WebhookRecords {
         };
     }
 
-    /** The records of a fetched Eventbrite object: an order's attendees, else the attendee itself. */
-    List<JsonNode> fetched(String body) {
+    /**
+     * The records of a fetched Eventbrite object: an order's attendees, else the attendee itself — without those whose
+     * {@code event_id} names another event than the feed's (the feed reads one event's attendees; an organizer's
+     * webhook announces every event's).
+     *
+     * @param eventId the feed's {@code event-id}; null: no filter
+     */
+    List<JsonNode> fetched(String body, String eventId) {
         JsonNode root = parse(body, "the fetched object");
         JsonNode attendees = root.get("attendees");
+        List<JsonNode> records = new ArrayList<>();
         if (attendees != null && attendees.isArray()) {
-            List<JsonNode> records = new ArrayList<>();
             attendees.forEach(records::add);
-            return records;
+        } else {
+            records.add(root);
         }
-        return List.of(root);
+        return eventId == null ? records : records.stream().filter(r -> {
+            JsonNode event = r.get("event_id");
+            return event == null || event.isNull() || eventId.equals(event.asText());
+        }).toList();
     }
 
     private static List<JsonNode> ownShape(JsonNode body) {

@@ -233,9 +233,12 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
             elsewhere.stubFor(get(urlPathEqualTo("/v3/attendees/a2/")).willReturn(okJson(attendee("a2", "2026-03-01T10:00:00Z"))));
             vendor.stubFor(get(urlPathEqualTo("/v3/events/42/attendees/a1/"))
                     .willReturn(okJson(attendee("a1", "2026-03-01T10:00:05Z"))));
+            vendor.stubFor(get(urlPathEqualTo("/v3/events/77/attendees/a3/")).willReturn(okJson(
+                    attendee("a3", "2026-03-01T10:00:05Z").replace("\"event_id\":\"42\"", "\"event_id\":\"77\""))));
             eventbriteFeed();
             poller.start();
 
+            long otherEvent = inbox("eb", "eb-3", "eventbrite", hint(vendor.baseUrl() + "/v3/events/77/attendees/a3/"));
             long good = inbox("eb", "eb-1", "eventbrite", hint(vendor.baseUrl() + "/v3/events/42/attendees/a1/"));
             long foreign = inbox("eb", "eb-2", "eventbrite", hint(elsewhere.baseUrl() + "/v3/attendees/a2/"));
             await("both rows settled", WAIT, () -> "DONE".equals(state(good)) && "FAILED".equals(state(foreign)));
@@ -257,6 +260,12 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
             assertThat(((Number) letters.get(0).get("webhook_inbox_id")).longValue()).isEqualTo(foreign);
             assertThat((String) letters.get(0).get("payload")).contains("api_url");
             assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration WHERE external_id = 'a2'")).isZero();
+
+            // an organizer's webhook announces every event's attendees: another event's is not this feed's
+            await("the other event's row done", WAIT, () -> "DONE".equals(state(otherEvent)));
+            assertThat((String) poller.query("SELECT last_error FROM webhook_inbox WHERE id = ?", otherEvent).get(0).get("last_error"))
+                    .contains("ignored").contains("another event");
+            assertThat(poller.count("SELECT COUNT(*) FROM ledger_registration WHERE external_id = 'a3'")).isZero();
         } finally {
             elsewhere.stop();
         }

@@ -53,8 +53,11 @@ class WebhookRecordsTest {
                 .isEqualTo(new WebhookRecords.Fetch("https://www.eventbriteapi.com/v3/orders/9/", "expand=attendees"));
         assertThat(records.map("eventbrite", "{\"config\":{\"action\":\"event.updated\"},\"api_url\":\"https://x/\"}", BASE))
                 .isInstanceOf(WebhookRecords.Ignored.class);
-        assertThat(records.fetched("{\"id\":\"9\",\"attendees\":[{\"id\":\"a\"},{\"id\":\"b\"}]}")).hasSize(2);
-        assertThat(records.fetched("{\"id\":\"a\"}")).hasSize(1);
+        assertThat(records.fetched("{\"id\":\"9\",\"attendees\":[{\"id\":\"a\"},{\"id\":\"b\"}]}", null)).hasSize(2);
+        assertThat(records.fetched("{\"id\":\"a\"}", "42")).hasSize(1);
+        assertThat(records.fetched("{\"id\":\"9\",\"attendees\":[{\"id\":\"a\",\"event_id\":\"42\"},"
+                + "{\"id\":\"b\",\"event_id\":\"77\"}]}", "42")).as("another event's attendee is not the feed's")
+                .extracting(r -> r.get("id").asText()).containsExactly("a");
     }
 
     @Test
