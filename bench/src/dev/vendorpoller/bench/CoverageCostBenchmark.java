@@ -13,6 +13,7 @@ import dev.vendorpoller.record.registration.TicketTier;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.support.TestFeeds;
 import dev.vendorpoller.webhook.Coverage;
@@ -49,7 +50,7 @@ public final class CoverageCostBenchmark {
             var cursors = new CursorStore(db.jdbc());
             var metadata = new ObjectMapper().createObjectNode().put("channel", "web");
             var feed = new Feed(TestFeeds.registrations("bench"), null, null, keys, null);
-            var polled = new Coverage(db.jdbc(), db.tx(), Leases.single(), Map.of("bench", Duration.ofMinutes(10)),
+            var polled = new Coverage(db.jdbc(), db.tx(), Leases.single(), new NamedLocks(db), Map.of("bench", Duration.ofMinutes(10)),
                     Clock.systemUTC()).polled();
             long[] nanos = new long[3];
             int[] count = new int[3];

@@ -252,7 +252,7 @@ public final class PipelineBenchmark {
             var keys = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "bench");
             var records = new RegistrationKind(db.jdbc(), Contracts.system()).bind("bench", p, reader, adapter::map);
             var bench = new Feed(feed, adapter, records, keys, null);
-            var ingest = new Ingest(new Feeds(List.of(bench)), db.tx(), new CursorStore(db.jdbc()), new RejectStore(db.jdbc()),
+            var ingest = new Ingest(new Feeds(List.of(bench)), db.tx(), new dev.vendorpoller.store.NamedLocks(db), new CursorStore(db.jdbc()), new RejectStore(db.jdbc()),
                     new Outbox(db.jdbc(), db.tx(), Duration.ofSeconds(2), Duration.ofMinutes(2)), Destinations.load(reader, List.of("bench")), json);
             var cursor = Cursor.start();
             while (count < limit) {

@@ -22,7 +22,8 @@ public final class DemoExtension implements ServiceExtension {
     @Override
     public List<String> keys() {
         return List.of("port", "token", "backlog", "invalid-every", "failure-rate", "live-per-second",
-                "participants-per-second", "limits", "hidden-limits", "rate-limit-dialect", "stripe", "stripe-events-per-second");
+                "participants-per-second", "limits", "hidden-limits", "rate-limit-dialect", "stripe", "stripe-events-per-second",
+                "webhooks", "webhook-secret", "stripe-webhook-secret");
     }
 
     @Override
@@ -56,6 +57,21 @@ public final class DemoExtension implements ServiceExtension {
             vendor.stripe(stripe);
         }
         vendor.start();
+        if (config.bool(PREFIX + "webhooks", false)) {
+            String url = "http://127.0.0.1:" + config.string("vendor-poller.webhooks.port", "9878") + "/webhooks/";
+            String secret = config.required(PREFIX + "webhook-secret");
+            if (!secret.startsWith("whsec_")) {
+                throw new ConfigException(PREFIX + "webhook-secret", "must be a Standard Webhooks secret (whsec_ + base64)");
+            }
+            WebhookSender sender = new WebhookSender(vendor, url, secret, config.optional(PREFIX + "stripe-webhook-secret")
+                    .orElse(null)).start();
+            LoggerFactory.getLogger("vendor-poller.demo").info("demo vendor pushes webhooks to {}demo-registrations and {}"
+                    + "demo-payments (some dropped, late, repeated or badly signed, on purpose)", url, url);
+            return () -> {
+                sender.close();
+                vendor.close();
+            };
+        }
         LoggerFactory.getLogger("vendor-poller.demo").info(
                 "demo vendor serving http://127.0.0.1:{}/registrations (backlog {}, {} new/s, 1 in {} invalid, {}% 503s)",
                 vendor.port(), options.backlog(), options.livePerSecond(), options.invalidEvery(), options.failureRate() * 100);

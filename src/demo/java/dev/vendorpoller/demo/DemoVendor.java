@@ -49,13 +49,19 @@ public final class DemoVendor implements AutoCloseable {
     });
     private volatile boolean caughtUp;
     private volatile VendorLimits limits;
+    private volatile java.util.function.Consumer<String> stripeListener;
     private DemoState state;
 
     public DemoVendor(Options options) throws IOException {
+        this(options, "127.0.0.1");
+    }
+
+    /** @param host the address to listen on: loopback, unless it runs in a container of its own (docker compose) */
+    public DemoVendor(Options options, String host) throws IOException {
         this.options = options;
         this.data = new DemoData(options.backlog(), options.invalidEvery());
         this.size = new AtomicLong(options.backlog());
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 64);
+        this.server = HttpServer.create(new InetSocketAddress(host, options.port()), 64);
         server.createContext("/registrations", this::registrations);
         this.participants = new ParticipantsDemo(options.token());
         server.createContext("/participants/", participants);
@@ -79,6 +85,12 @@ public final class DemoVendor implements AutoCloseable {
      */
     public DemoVendor stripe(int eventsPerSecond) {
         StripeDemo stripe = new StripeDemo(options.token(), 200, options.backlog(), 3000, state);
+        stripe.onPublish(json -> {
+            var listener = stripeListener;
+            if (listener != null) {
+                listener.accept(json);
+            }
+        });
         server.createContext("/stripe/events", stripe);
         if (eventsPerSecond > 0) {
             live.scheduleAtFixedRate(stripe::publish, 1000, Math.max(1, 1000 / eventsPerSecond), TimeUnit.MILLISECONDS);
@@ -105,6 +117,11 @@ public final class DemoVendor implements AutoCloseable {
             live.scheduleAtFixedRate(() -> state.registrationsPublished(size.get()), 1, 1, TimeUnit.SECONDS);
         }
         return this;
+    }
+
+    /** Called with each Stripe event as it is published live (the demo's webhooks push it). */
+    void onStripeEvent(java.util.function.Consumer<String> listener) {
+        this.stripeListener = listener;
     }
 
     /** The one-request-at-a-time sink on {@code POST /participants/add}. */
@@ -255,7 +272,7 @@ public final class DemoVendor implements AutoCloseable {
     }
 
     /**
-     * Stand-alone demo vendor: {@code --port --backlog --live-per-second --failure-rate --invalid-every --cache-pages},
+     * Stand-alone demo vendor: {@code --host (127.0.0.1) --port --backlog --live-per-second --failure-rate --invalid-every --cache-pages},
      * and limits: {@code --limits 100/10s --hidden-limits 5/1s --dialect X|IETF --max-concurrent 1}.
      */
     public static void main(String[] args) throws Exception {
@@ -271,13 +288,14 @@ public final class DemoVendor implements AutoCloseable {
                 Long.parseLong(a.getOrDefault("live-per-second", "" + d.livePerSecond())),
                 Long.parseLong(a.getOrDefault("page-delay-ms", "0")),
                 Boolean.parseBoolean(a.getOrDefault("cache-pages", "false")));
-        DemoVendor vendor = new DemoVendor(options);
+        String host = a.getOrDefault("host", "127.0.0.1");
+        DemoVendor vendor = new DemoVendor(options, host);
         if (a.containsKey("limits") || a.containsKey("hidden-limits") || a.containsKey("dialect") || a.containsKey("max-concurrent")) {
             vendor.limits(VendorLimits.parse(a.get("limits"), a.get("hidden-limits"), a.get("dialect"), null,
                     Integer.parseInt(a.getOrDefault("max-concurrent", "0"))));
         }
         vendor.start();
-        System.out.println("demo vendor listening on http://127.0.0.1:" + vendor.port() + " (backlog " + options.backlog() + ")"
+        System.out.println("demo vendor listening on http://" + host + ":" + vendor.port() + " (backlog " + options.backlog() + ")"
                 + (vendor.limits == null ? "" : ", limits: " + vendor.limits));
         Thread.currentThread().join();
     }

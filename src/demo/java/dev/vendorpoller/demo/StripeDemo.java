@@ -32,6 +32,7 @@ public final class StripeDemo implements HttpHandler {
     private final DemoState state;
     private final List<Event> events = new ArrayList<>();
     private long seq;
+    private java.util.function.Consumer<String> onPublish;
 
     private record Event(String id, long created, long seq, long visibleAt, String json) {
     }
@@ -69,6 +70,14 @@ public final class StripeDemo implements HttpHandler {
     /** Publishes one new event now (it becomes visible up to maxLateMillis later). */
     public synchronized void publish() {
         add(System.currentTimeMillis() / 1000, maxLateMillis == 0 ? 0 : (long) (random.nextDouble() * maxLateMillis));
+        if (onPublish != null) {
+            onPublish.accept(events.get(events.size() - 1).json());
+        }
+    }
+
+    /** Called with each event published live (not the back-fill): the demo's Stripe webhooks. */
+    void onPublish(java.util.function.Consumer<String> listener) {
+        this.onPublish = listener;
     }
 
     private synchronized void add(long created, long lateMillis) {

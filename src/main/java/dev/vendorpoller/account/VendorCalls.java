@@ -47,7 +47,9 @@ public final class VendorCalls {
 
     /** Waits until the account's budget and concurrency cap allow one more request. */
     public void acquire(Exchange exchange) throws InterruptedException {
-        exchange.setProperty(PERMIT, account(exchange).governor().acquire());
+        Account account = account(exchange);
+        exchange.setProperty(PERMIT, account.governor().acquire());
+        Breakers.follow(account.breaker(), account.governor()); // another node's open breaker, seen by this grant
     }
 
     /** The credentials' header (Authorization, or an API key's own) for this one request; it lives only on this exchange. */

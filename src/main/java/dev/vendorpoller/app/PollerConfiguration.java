@@ -39,6 +39,8 @@ import dev.vendorpoller.poll.PollSettings;
 import dev.vendorpoller.poll.PollSteps;
 import dev.vendorpoller.ratelimit.FullJitterBackoff;
 import dev.vendorpoller.ratelimit.Governor;
+import dev.vendorpoller.ratelimit.PostgresBudget;
+import dev.vendorpoller.ratelimit.SharedBudget;
 import dev.vendorpoller.record.Contracts;
 import dev.vendorpoller.record.FeedRecords;
 import dev.vendorpoller.record.RecordKind;
@@ -51,12 +53,20 @@ import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.IdempotencyPrune;
+import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
 import dev.vendorpoller.webhook.Coverage;
+import dev.vendorpoller.webhook.Inbox;
 import dev.vendorpoller.webhook.InboxDrain;
 import dev.vendorpoller.webhook.InboxSettings;
+import dev.vendorpoller.webhook.WebhookReceiver;
+import dev.vendorpoller.webhook.WebhookServer;
+import dev.vendorpoller.webhook.WebhookSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +109,7 @@ public final class PollerConfiguration implements CamelConfiguration {
         List<FeedConfig> feedConfigs = new FeedConfigLoader(config, SourceTypes.types()).load();
         Destinations destinations = Destinations.load(config, feedConfigs.stream().map(FeedConfig::name).toList());
         Map<String, AccountConfig> accountConfigs = new AccountConfigLoader(config).loadFor(feedConfigs, destinations.accounts());
+        WebhookSettings webhooks = WebhookSettings.load(config, feedConfigs);
         // an OAuth2 account's tokens are stored encrypted: no key, no start (before anything is opened)
         TokenCipher tokenCipher = accountConfigs.values().stream().filter(a -> a.auth() == AccountConfig.Auth.OAUTH2)
                 .findFirst().map(a -> TokenCipher.load(config, a.name())).orElse(null);
@@ -112,20 +123,24 @@ public final class PollerConfiguration implements CamelConfiguration {
                     Math.max(10, feedConfigs.size() + 2));
             LOG.info("node {} joins the cluster on {}: feeds are scheduled through the database, one node per run",
                     cluster.nodeId(), storeSettings.dbUrl().replaceAll("[?;].*", ""));
+            labelMetricsWithNode(context, cluster.nodeId());
         }
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Contracts contracts = new Contracts(Clock.systemUTC());
         // The record kinds this build knows: a new kind is one folder under record/ and one entry here.
         List<RecordKind<?>> kinds = List.of(new RegistrationKind(db.jdbc(), contracts), new PaymentEventKind(db.jdbc(), json, contracts));
-        Accounts accounts = new Accounts(accountConfigs.values().stream().map(a -> account(a, db, config, tokenCipher)).toList());
+        // on a cluster every account's budget and breaker state are shared through the database (docs/cluster.md)
+        SharedBudget sharedBudget = cluster.clustered() ? new PostgresBudget(db.dataSource(), cluster.nodeId()) : null;
+        Accounts accounts = new Accounts(accountConfigs.values().stream()
+                .map(a -> account(a, db, config, tokenCipher, sharedBudget)).toList());
         for (Account account : accounts.all()) {
             context.getRegistry().bind(Account.breakerBean(account.name()), account.breaker());
             account.governor().stopWaitingWhen(() -> context.isStopping() || context.isStopped());
         }
         Feeds feeds = new Feeds(feedConfigs.stream().map(f -> {
             SourceAdapter<?> source = SourceTypes.create(f, config);
-            BatchingJdbcMessageIdRepository idempotency = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name());
+            BatchingJdbcMessageIdRepository idempotency = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), f.name(), db.postgres());
             return new Feed(f, source, bind(kinds, f, config, source), idempotency, accounts.get(f.account()));
         }).toList());
         for (Feed feed : feeds.all()) {
@@ -136,7 +151,8 @@ public final class PollerConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(db.jdbc(), db.tx(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox, destinations);
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(Instant.now()));
-        Ingest ingest = new Ingest(feeds, db.tx(), cursors, rejects, outbox, destinations, json);
+        NamedLocks locks = new NamedLocks(db);
+        Ingest ingest = new Ingest(feeds, db.tx(), locks, cursors, rejects, outbox, destinations, json);
 
         VendorCalls vendorCalls = new VendorCalls(accounts);
         vendorCalls.observeRequests((exchange, status, nanos) -> {
@@ -152,6 +168,8 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.duration("vendor-poller.retry.base-delay", Duration.ofMillis(500)).toMillis(),
                 config.duration("vendor-poller.retry.max-delay", Duration.ofSeconds(30)).toMillis()));
         registry.bind("dataSource", db.dataSource());
+        registry.bind("feeds", feeds);
+        registry.bind("ingest", ingest); // the one path into the ledger: poll steps, webhooks, operators
         registry.bind("pollSteps", new PollSteps(feeds, cursors, ingest, deadLetters, json,
                 PollSettings.load(config)));
         registry.bind("contractResults", new GroupedBodyAggregationStrategy());
@@ -163,10 +181,10 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
                 config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
-        Coverage coverage = webhooks(config, feedConfigs, db, leases);
+        Coverage coverage = coverage(config, feedConfigs, db, leases, locks);
         ingest.onPolledVersions(coverage.polled());
         registry.bind("webhookCoverage", coverage);
-        registry.bind("webhookInbox", new InboxDrain(feeds, ingest, deadLetters, coverage, db.jdbc(), db.tx(), leases,
+        registry.bind("webhookDrain", new InboxDrain(feeds, ingest, deadLetters, coverage, db.jdbc(), db.tx(), leases,
                 InboxSettings.load(config), json, Clock.systemUTC(), eventIds(config, feedConfigs)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
                 new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)
@@ -176,17 +194,27 @@ public final class PollerConfiguration implements CamelConfiguration {
                 config.bool("camel.main.routesReloadEnabled", false))));
         context.addLifecycleStrategy(new OutboxLaneInstaller());
         context.addStartupListener(new OperationsInstaller());
+        if (webhooks.enabled()) { // the business HTTP server and route "webhooks" only when a feed receives webhooks
+            Inbox inbox = new Inbox(db.jdbc(), db.tx(), db.postgres(), Clock.systemUTC());
+            WebhookReceiver receiver = new WebhookReceiver(webhooks, inbox, Clock.systemUTC());
+            context.addService(new Closer(inbox)); // stopped before the database
+            registry.bind("webhookInbox", inbox);
+            registry.bind("webhookReceiver", receiver);
+            WebhookServer.install(context, webhooks, receiver);
+            context.addLifecycleStrategy(new WebhookRouteInstaller());
+        }
     }
 
     /** What each path missed, for the feeds that have a webhook (a {@code webhook.style}), each with its grace. */
-    private static Coverage webhooks(ConfigReader config, List<FeedConfig> feeds, Database db, Leases leases) {
+    private static Coverage coverage(ConfigReader config, List<FeedConfig> feeds, Database db, Leases leases,
+            NamedLocks locks) {
         Map<String, Duration> graces = new LinkedHashMap<>();
         for (FeedConfig feed : feeds) {
             if (config.optional(FeedConfigLoader.prefix(feed.name()) + InboxSettings.STYLE).isPresent()) {
                 graces.put(feed.name(), InboxSettings.grace(config, feed.name()));
             }
         }
-        return new Coverage(db.jdbc(), db.tx(), leases, graces, Clock.systemUTC());
+        return new Coverage(db.jdbc(), db.tx(), leases, locks, graces, Clock.systemUTC());
     }
 
     /** Each Eventbrite feed's event-id (the inbox drain keeps a fetched attendee of another event out of the feed). */
@@ -211,6 +239,22 @@ public final class PollerConfiguration implements CamelConfiguration {
     }
 
     /** The feed's records: the kind whose raw type its source fills, bound to the feed's settings and the source. */
+    /**
+     * In a cluster the service's metrics carry {@code node="<node-id>"} (vendor_poller_* and Camel's route series), so
+     * one Prometheus query tells the nodes apart (a feed's counters on the node that ran it, each node's lanes). Camel
+     * Main has already made its registry when this runs, with the JVM binders, which stay without the label (a
+     * scrape's own {@code instance} label tells those apart). A single node gets no label: its default id holds the
+     * process id, and a label that changes at every restart would start new series each time.
+     */
+    private static void labelMetricsWithNode(CamelContext context, String nodeId) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind("metricsRegistry", registry);
+        }
+        registry.config().commonTags("node", nodeId);
+    }
+
     private static FeedRecords bind(List<RecordKind<?>> kinds, FeedConfig feed, ConfigReader config, SourceAdapter<?> source) {
         for (RecordKind<?> kind : kinds) {
             if (kind.rawType() == source.recordType()) {
@@ -227,17 +271,18 @@ public final class PollerConfiguration implements CamelConfiguration {
         return kind.bind(feed.name(), FeedConfigLoader.prefix(feed.name()), config, typed::map);
     }
 
-    private static Account account(AccountConfig config, Database db, ConfigReader properties, TokenCipher tokenCipher) {
+    private static Account account(AccountConfig config, Database db, ConfigReader properties, TokenCipher tokenCipher,
+            SharedBudget sharedBudget) {
         Credentials credentials = switch (config.auth()) {
             case OAUTH2 -> new OAuth2Credentials(config.name(),
                     OAuth2Settings.load(properties, AccountConfig.prefix(config.name())),
-                    new TokenStore(db.jdbc(), tokenCipher), Clock.systemUTC());
+                    new TokenStore(db, tokenCipher), Clock.systemUTC());
             case API_KEY -> new ApiKey(config.apiKeyHeader().orElseThrow(), config.token().orElseThrow());
             case BASIC -> new BasicCredentials(config.username().orElseThrow(), config.password().orElseThrow());
             case BEARER -> new BearerToken(config.token().orElseThrow());
         };
-        return new Account(config, credentials, new Governor(config.name(), config.governor()),
-                Breakers.create(config.name(), config.breaker()));
+        Governor governor = new Governor(config.name(), config.governor(), sharedBudget);
+        return new Account(config, credentials, governor, Breakers.create(config.name(), config.breaker(), governor));
     }
 
     /**

@@ -23,13 +23,15 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * OAuth2 refresh-token grant for one vendor account. Vendors rotate refresh tokens, and a rotated one is the only
  * valid one, so every refresh is stored in {@link TokenStore} before its tokens are handed out: a restart (or another
  * instance on the same database) continues from the newest refresh token, not the configured one, which may be spent.
  * The configured refresh token wins again only when an operator changes it (its hash differs from the stored seed).
- * One lock per account: concurrent callers share one refresh.
+ * One lock per account: concurrent callers share one refresh; across nodes on one database the refresh runs under the
+ * store's {@link TokenStore#exclusive lock} and first re-reads what another node may have stored meanwhile.
  */
 public final class OAuth2Credentials implements Credentials {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -81,7 +83,7 @@ public final class OAuth2Credentials implements Credentials {
         if (!fresh(current)) {
             adoptNewerStored();
             if (!fresh(current)) {
-                refresh();
+                exclusively(() -> !fresh(current));
             }
         }
         return bearer(current);
@@ -103,7 +105,7 @@ public final class OAuth2Credentials implements Credentials {
             return true;
         }
         try {
-            refresh();
+            exclusively(() -> Objects.equals(rejected, bearer(current)));
             return true;
         } catch (CredentialsUnavailableException e) {
             if (e.retryable()) {
@@ -146,6 +148,23 @@ public final class OAuth2Credentials implements Credentials {
             storedFromThisSeed().ifPresent(stored -> current = stored);
         } catch (DataAccessException e) {
             throw unavailable("cannot read its stored tokens (" + e.getClass().getSimpleName() + ")", true, e);
+        }
+    }
+
+    /** Under the cluster-wide refresh lock: adopts another node's newer tokens, then refreshes if still {@code needed}. */
+    private void exclusively(java.util.function.BooleanSupplier needed) {
+        try {
+            store.exclusive(account, () -> {
+                adoptNewerStored();
+                if (needed.getAsBoolean()) {
+                    refresh();
+                }
+            });
+        } catch (TransactionException e) {
+            unsaved = true; // the commit of a refresh may be lost: the next call stores what this node holds
+            throw unavailable("cannot lock or store its tokens (" + e.getClass().getSimpleName() + ")", true, e);
+        } catch (DataAccessException e) {
+            throw unavailable("cannot lock its stored tokens (" + e.getClass().getSimpleName() + ")", true, e);
         }
     }
 

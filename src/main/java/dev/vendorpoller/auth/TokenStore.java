@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
+import dev.vendorpoller.store.Database;
+import dev.vendorpoller.store.NamedLocks;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The oauth_token table: the newest tokens of each account, so a rotated refresh token outlives the process. Each
@@ -24,10 +27,40 @@ public final class TokenStore {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.auth");
     private final JdbcTemplate jdbc;
     private final TokenCipher cipher;
+    private final TransactionTemplate tx;
+    private final NamedLocks locks;
 
+    /** Refreshes are single-flight only within this process (one node, and tests of the store alone). */
     public TokenStore(JdbcTemplate jdbc, TokenCipher cipher) {
+        this(jdbc, cipher, null, null);
+    }
+
+    /** Refreshes are single-flight across every node on the database ({@link #exclusive}). */
+    public TokenStore(Database db, TokenCipher cipher) {
+        this(db.jdbc(), cipher, db.tx(), new NamedLocks(db));
+    }
+
+    private TokenStore(JdbcTemplate jdbc, TokenCipher cipher, TransactionTemplate tx, NamedLocks locks) {
         this.jdbc = jdbc;
         this.cipher = cipher;
+        this.tx = tx;
+        this.locks = locks;
+    }
+
+    /**
+     * Runs {@code work} (read the stored tokens, refresh if still needed, save) holding the account's refresh lock,
+     * which every node on the database sees (a PostgreSQL advisory lock), in one transaction: two nodes never spend
+     * the same refresh token, the second one waits and then finds the first one's tokens stored.
+     */
+    public void exclusive(String account, Runnable work) {
+        if (tx == null) {
+            work.run();
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            locks.lock(List.of("oauth2-refresh:" + account));
+            work.run();
+        });
     }
 
     /**

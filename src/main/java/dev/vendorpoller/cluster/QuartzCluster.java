@@ -37,6 +37,9 @@ public final class QuartzCluster {
         Map<String, Object> p = new HashMap<>();
         p.put("org.quartz.scheduler.instanceName", SCHEDULER);
         p.put("org.quartz.scheduler.instanceId", cluster.nodeId());
+        // an idle node looks for triggers another node released every second, not every 30 s (Quartz's default): a
+        // node only hears of its own releases, so with the default one node kept every feed (ClusterBudgetIT)
+        p.put("org.quartz.scheduler.idleWaitTime", "1000");
         p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         p.put("org.quartz.threadPool.threadCount", String.valueOf(threads));
         p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
@@ -48,6 +51,9 @@ public final class QuartzCluster {
         p.put("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(cluster.checkinInterval().toMillis()));
         // a run missed while no node was up fires once when one is (the poll is idempotent), not once per missed fire
         p.put("org.quartz.jobStore.misfireThreshold", "60000");
+        // how long Quartz waits after a failed database call before its next try (default 15 s): with the database
+        // back, feeds resume within about this (DatabaseRestartIT)
+        p.put("org.quartz.jobStore.dbRetryInterval", "2000");
         quartz.setProperties(p);
         quartz.setPrefixInstanceName(false);
     }

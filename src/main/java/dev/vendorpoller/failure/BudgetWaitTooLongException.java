@@ -15,6 +15,15 @@ public class BudgetWaitTooLongException extends RuntimeException {
         super(message);
     }
 
+    /**
+     * The cluster's shared budget could not be asked (its database is away): nothing is sent, as if the budget were
+     * spent; the run ends and the next scheduled one asks again, rather than dead-lettering a page for a database blip.
+     */
+    public static BudgetWaitTooLongException sharedBudgetUnavailable(String account, String why) {
+        return new BudgetWaitTooLongException("account " + account + ": the cluster's shared budget is unavailable (" + why
+                + "); nothing sent, the next run asks again");
+    }
+
     /** The service is stopping while a request waits for budget: stop waiting, send nothing. */
     public static BudgetWaitTooLongException stopping(String account, String reason) {
         return new BudgetWaitTooLongException("account " + account + ": the service is stopping; the request waiting for "

@@ -17,6 +17,7 @@ import dev.vendorpoller.record.LedgerPlan;
 import dev.vendorpoller.record.Rejection;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
+import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.RejectStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,9 +34,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rejects are new, what to deliver), which is then written in a fixed order — cursor, idempotency keys, ledger,
  * waiting records, rejects, outbox — in one transaction. A crash before the commit leaves none of it, so the page is
  * read again; after it, all of it.
+ *
+ * <p>Two commits into one feed's ledger never interleave, on any node: each first takes its feed's {@link NamedLocks
+ * lock} (and, for a kind that waits for another feed's records, that feed's too). Without it two commits of one record
+ * (a webhook batch and a polled page, on two nodes) could both read the same ledgered version and the later commit
+ * write the older version over the newer, and a payment page and the registration page it waits for could each miss
+ * the other's uncommitted rows under READ COMMITTED (the payment held for good).
  */
 public final class Ingest {
     private final TransactionTemplate tx;
+    private final NamedLocks locks;
     private final CursorStore cursors;
     private final RejectStore rejects;
     private final Outbox outbox;
@@ -57,9 +65,10 @@ public final class Ingest {
         void seen(Feed feed, Set<String> messageIds);
     }
 
-    public Ingest(Feeds feeds, TransactionTemplate tx, CursorStore cursors, RejectStore rejects, Outbox outbox,
-            Destinations destinations, ObjectMapper json) {
+    public Ingest(Feeds feeds, TransactionTemplate tx, NamedLocks locks, CursorStore cursors, RejectStore rejects,
+            Outbox outbox, Destinations destinations, ObjectMapper json) {
         this.tx = tx;
+        this.locks = locks;
         this.cursors = cursors;
         this.rejects = rejects;
         this.outbox = outbox;
@@ -82,7 +91,8 @@ public final class Ingest {
      */
     public Optional<Applied> commitPage(Feed feed, Cursor before, Cursor after, List<ContractResult> results) {
         return Optional.ofNullable(tx.execute(status -> {
-            // First, so a concurrent operator reset either waits for this commit or makes it give way.
+            lock(feed);
+            // Then the cursor, so a concurrent operator reset either waits for this commit or makes it give way.
             if (!cursors.advance(feed.name(), before, after)) {
                 status.setRollbackOnly();
                 return null;
@@ -104,8 +114,12 @@ public final class Ingest {
         return apply(feed, results, FirstSeen.NONE);
     }
 
-    /** As {@link #apply(Feed, List)}, telling {@code firstSeen} which versions this batch recorded first (webhooks). */
+    /**
+     * As {@link #apply(Feed, List)}, telling {@code firstSeen} which versions this batch recorded first (webhooks).
+     * Takes the feed's lock first, as a page commit does.
+     */
     public Applied apply(Feed feed, List<ContractResult> results, FirstSeen firstSeen) {
+        lock(feed);
         PagePlan plan = plan(feed, results);
         write(feed, plan, null);
         firstSeen.seen(feed, plan.newKeys());
@@ -121,6 +135,14 @@ public final class Ingest {
             record = TextNode.valueOf(rawJson);
         }
         return feed.records().check(record);
+    }
+
+    /** The feed's ingest lock, and the lock of the feed whose records its own wait for: before any read of the plan. */
+    private void lock(Feed feed) {
+        List<String> names = new ArrayList<>(2);
+        names.add("ingest:" + feed.name());
+        feed.records().follows().ifPresent(follow -> names.add("ingest:" + follow.source()));
+        locks.lock(names);
     }
 
     PagePlan plan(Feed feed, List<ContractResult> results) {

@@ -73,4 +73,10 @@ public final class FeedFacts {
                 });
         return running;
     }
+
+    /** The feeds paused in a cluster: their triggers are PAUSED in Quartz's table, so no node fires them. */
+    java.util.Set<String> pausedInTheCluster() {
+        return new java.util.HashSet<>(jdbc.queryForList("SELECT trigger_name FROM qrtz_triggers WHERE sched_name = 'vendor-poller'"
+                + " AND trigger_group = 'vendor-poller' AND trigger_state = 'PAUSED'", String.class));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vendorpoller.ops;
 
+import dev.vendorpoller.cluster.ClusterSettings;
 import dev.vendorpoller.delivery.DeadLetters;
 import dev.vendorpoller.feed.Cursor;
 import dev.vendorpoller.ingest.Feed;
@@ -19,6 +20,7 @@ import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.quartz.JobKey;
+import org.quartz.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,6 +42,7 @@ public final class FeedManagement {
     private final DeadLetters deadLetters;
     private final RejectStore rejects;
     private final Ingest ingest;
+    private final ClusterSettings cluster;
 
     /** {@code dev.vendorpoller:type=feed,name=<feed>} (feed names are [a-z0-9-], safe unquoted). */
     public static ObjectName objectName(String feed) throws MalformedObjectNameException {
@@ -47,8 +50,9 @@ public final class FeedManagement {
     }
 
     public FeedManagement(Feed feed, CamelContext context, FeedFacts facts, TransactionTemplate tx, CursorStore cursors,
-            DeadLetters deadLetters, RejectStore rejects, Ingest ingest) {
+            DeadLetters deadLetters, RejectStore rejects, Ingest ingest, ClusterSettings cluster) {
         this.feed = feed;
+        this.cluster = cluster;
         this.context = context;
         this.facts = facts;
         this.tx = tx;
@@ -63,8 +67,24 @@ public final class FeedManagement {
         return feed.config().type();
     }
 
-    @ManagedAttribute(description = "Started, or Suspended when paused")
+    @ManagedAttribute(description = "This node's name (vendor-poller.node-id)")
+    public String getNode() {
+        return cluster.nodeId();
+    }
+
+    @ManagedAttribute(description = "The node running a poll of this feed now (empty: none; on one node: this node or none)")
+    public String getRunningOn() {
+        if (!cluster.clustered()) {
+            return context.getInflightRepository().size(feed.config().routeId()) > 0 ? cluster.nodeId() : "";
+        }
+        return facts.runningOn().getOrDefault(feed.name(), "");
+    }
+
+    @ManagedAttribute(description = "Started, or Suspended when paused (in a cluster: paused on any node is paused on all)")
     public String getState() {
+        if (cluster.clustered() && facts.pausedInTheCluster().contains(feed.name())) {
+            return ServiceStatus.Suspended.name();
+        }
         ServiceStatus status = context.getRouteController().getRouteStatus(feed.config().routeId());
         return status == null ? "Unknown" : status.name();
     }
@@ -146,7 +166,13 @@ public final class FeedManagement {
         if ("Suspended".equals(getState())) {
             return "already paused";
         }
-        context.getRouteController().suspendRoute(feed.config().routeId());
+        if (cluster.clustered()) {
+            // in the database: no node fires it until a resume on any node (the routes stay started everywhere, so
+            // a node's own suspended route cannot keep a run from happening after the resume)
+            scheduler().pauseJob(jobKey());
+        } else {
+            context.getRouteController().suspendRoute(feed.config().routeId());
+        }
         LOG.info("operator paused feed {}", feed.name());
         return "paused";
     }
@@ -156,7 +182,11 @@ public final class FeedManagement {
         if (!"Suspended".equals(getState())) {
             return "not paused";
         }
-        context.getRouteController().resumeRoute(feed.config().routeId());
+        if (cluster.clustered()) {
+            scheduler().resumeJob(jobKey()); // paused perhaps on another node: resumed for the whole cluster
+        } else {
+            context.getRouteController().resumeRoute(feed.config().routeId());
+        }
         LOG.info("operator resumed feed {}", feed.name());
         return "resumed";
     }
@@ -166,10 +196,17 @@ public final class FeedManagement {
         if ("Suspended".equals(getState())) {
             return "paused: resume first";
         }
-        context.getComponent("quartz", QuartzComponent.class).getScheduler()
-                .triggerJob(JobKey.jobKey(feed.name(), "vendor-poller"));
+        scheduler().triggerJob(jobKey());
         LOG.info("operator triggered a poll of feed {}", feed.name());
         return "poll triggered";
+    }
+
+    private Scheduler scheduler() {
+        return context.getComponent("quartz", QuartzComponent.class).getScheduler();
+    }
+
+    private JobKey jobKey() {
+        return JobKey.jobKey(feed.name(), "vendor-poller");
     }
 
     @ManagedOperation(description = "Set the cursor (START for the beginning of the data). Waits for a page commit in"

@@ -70,7 +70,7 @@ public final class Operations {
         logManagementUrls(context);
         Map<String, FeedManagement> managed = new LinkedHashMap<>();
         for (Feed feed : feeds.all()) {
-            managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest));
+            managed.put(feed.name(), new FeedManagement(feed, context, facts, db.tx(), cursors, deadLetters, rejects, ingest, cluster));
         }
         startStatusPage(context, settings, managed);
         ManagementAgent agent = context.getManagementStrategy().getManagementAgent();
@@ -111,6 +111,9 @@ public final class Operations {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             register(context, health, new DatabaseHealthCheck(db.jdbc()));
+            if (cluster.clustered()) {
+                register(context, health, new ClusterHealthCheck(db.jdbc(), cluster));
+            }
         }
         if (meters != null) {
             // every account, those only sinks use included (they take 429s too)

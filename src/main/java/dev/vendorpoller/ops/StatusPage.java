@@ -29,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -118,6 +119,7 @@ public final class StatusPage implements AutoCloseable {
         HealthCheckHelper.invokeReadiness(context).forEach(r -> health.put(r.getCheck().getId(), r));
         // on a cluster, the node Quartz has running each feed's poll now (from Quartz's own table)
         Map<String, String> runningOn = cluster.clustered() ? facts.runningOn() : Map.of();
+        Set<String> paused = cluster.clustered() ? facts.pausedInTheCluster() : Set.of();
         Map<String, List<DeliveryStats.LaneFigures>> lanes = delivery.lanes().stream()
                 .collect(Collectors.groupingBy(l -> l.lane().feed()));
         for (Feed feed : feeds.all()) {
@@ -125,7 +127,8 @@ public final class StatusPage implements AutoCloseable {
             f.put("name", feed.name()).put("type", feed.config().type()).put("node", cluster.nodeId())
                     .put("running_on", runningOn.get(feed.name()));
             ServiceStatus status = context.getRouteController().getRouteStatus(feed.config().routeId());
-            f.put("state", status == null ? "Unknown" : status == ServiceStatus.Suspended ? "Paused" : status.name());
+            f.put("state", status == null ? "Unknown" : status == ServiceStatus.Suspended || paused.contains(feed.name())
+                    ? "Paused" : status.name());
             HealthCheck.Result result = health.get("feed-" + feed.name());
             f.put("health", result == null ? "UNKNOWN" : result.getState().name());
             f.put("health_message", result == null ? "" : result.getMessage().orElse(""));

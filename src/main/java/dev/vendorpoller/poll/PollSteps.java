@@ -27,6 +27,9 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The poll route's steps that are logic rather than flow (routes/poll-feed.yaml and routes/errors.yaml call them by
@@ -225,6 +228,15 @@ public final class PollSteps {
         PollRun run = PollRun.of(exchange);
         Cursor cursor = run.cursor();
         Throwable error = run.caught();
+        if (Failures.any(error, DataAccessResourceFailureException.class, TransientDataAccessException.class,
+                TransactionException.class)) {
+            // The database went away (its driver's IOException matched the vendor retries first): not the page's
+            // fault and nothing was committed. No dead letter; the next run reads the page again.
+            run.hasMore(false);
+            LOG.warn("feed={} run deferred, cursor unchanged: the database is unreachable ({})", run.feed(),
+                    error.getClass().getSimpleName());
+            return;
+        }
         if (run.recoveryLimit() > 0) {
             String reason = "recovery loop: the vendor refused the cursor again after " + run.recoveryLimit()
                     + " recoveries in this run (" + PollSettings.PREFIX + "max-cursor-recoveries)";

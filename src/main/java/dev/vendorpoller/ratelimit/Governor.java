@@ -21,11 +21,17 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The steady per-second pace of the configured tiers is also applied in the route by Camel's Throttle EIP
  * ({@link #throttleLimit()}); this class is for what the Throttle EIP cannot do (docs/design.md "Rate limits and resilience").
+ * <p>
+ * On a cluster (PostgreSQL) the tiers, the pause after a 429 or a spent vendor window, the concurrency cap and the
+ * breaker's open state are shared by every node through a {@link SharedBudget}; the vendor-stated remaining count, the
+ * learned pace and the node's own slots stay per node (docs/cluster.md "One budget per vendor account").
  */
 public final class Governor {
     private static final Logger LOG = LoggerFactory.getLogger("vendor-poller.governor");
     /** Longest single sleep, so a change (a response, a shutdown) is seen soon. */
     private static final long MAX_NAP_MILLIS = 200;
+    /** Longest sleep for a wait the shared budget computed: exact or short (it never oversleeps), one round trip per attempt. */
+    private static final long MAX_SHARED_NAP_MILLIS = 1000;
     /** Margin past a window's end before its budget is spent again (the vendor counts arrivals: {@link TierWindows}). */
     static final long EDGE_MILLIS = 50;
 
@@ -34,6 +40,13 @@ public final class Governor {
     private final Semaphore slots;
     private final List<RateTier> tiers;
     private final TierWindows windows;
+    /** The cluster's budget, or null on a single node (embedded H2): then the tiers are counted in {@link #windows}. */
+    private final SharedBudget shared;
+    /** From the latest shared attempt: requests left in the fullest tier (-1: none), until when another node opened the breaker. */
+    private long sharedRemaining = -1;
+    private volatile long sharedBreakerOpenUntil;
+    /** The latest pause this node shared (ms), so a spent vendor window is written once, not with every answer. */
+    private long sharedPauseUntil;
 
     // What the vendor said, from the newest response that said it. -1: not stated.
     private long statedLimit = -1;
@@ -55,7 +68,13 @@ public final class Governor {
 
     @SuppressWarnings("unchecked")
     public Governor(String account, GovernorSettings settings) {
+        this(account, settings, null);
+    }
+
+    /** A governor sharing its account's budget with the cluster's other nodes through {@code shared} (null: none). */
+    public Governor(String account, GovernorSettings settings, SharedBudget shared) {
         this.account = account;
+        this.shared = shared;
         this.settings = settings;
         this.slots = new Semaphore(settings.maxConcurrent(), true);
         this.tiers = settings.tiers();
@@ -92,6 +111,15 @@ public final class Governor {
                 Wait wait;
                 synchronized (this) {
                     wait = nextSlot(now);
+                    SharedBudget.Attempt attempt = null;
+                    if (wait.millis() <= 0 && shared != null) {
+                        attempt = tryShared(); // under the lock: one attempt per node at a time
+                        sharedRemaining = attempt.remaining();
+                        sharedBreakerOpenUntil = attempt.breakerOpenMillis() > 0 ? now + attempt.breakerOpenMillis() : 0;
+                        if (!attempt.granted()) {
+                            wait = new Wait(Math.max(1, attempt.waitMillis()), sharedReason(attempt.reason()));
+                        }
+                    }
                     if (wait.millis() <= 0) {
                         TierWindows.Sent sent = sent(now);
                         granted = true;
@@ -99,7 +127,7 @@ public final class Governor {
                         if (waited > 0) {
                             waitObserver.waited(reason, waited);
                         }
-                        return new Permit(sent);
+                        return new Permit(sent, attempt == null ? -1 : attempt.id());
                     }
                 }
                 reason = wait.reason();
@@ -109,7 +137,7 @@ public final class Governor {
                 if (now + wait.millis() > deadline) {
                     throw new BudgetWaitTooLongException(account, wait.reason(), Duration.ofMillis(wait.millis()));
                 }
-                Thread.sleep(Math.min(wait.millis(), MAX_NAP_MILLIS));
+                Thread.sleep(Math.min(wait.millis(), shared != null ? MAX_SHARED_NAP_MILLIS : MAX_NAP_MILLIS));
             }
         } finally {
             if (!granted) {
@@ -122,6 +150,8 @@ public final class Governor {
     public void observe(int status, Map<String, ?> headers) {
         long now = System.currentTimeMillis();
         VendorBudget said = read(headers, now);
+        long pauseUntil = 0;
+        String pauseReason = null;
         synchronized (this) {
             said.limit().ifPresent(limit -> statedLimit = limit);
             if (said.remaining().isPresent()) {
@@ -141,9 +171,27 @@ public final class Governor {
                 if (!explained && settings.learnLimits()) {
                     learned.refused(now);
                 }
+                pauseUntil = until;
+                pauseReason = "retry-after";
             } else if (status >= 200 && status < 300) {
                 learned.accepted();
             }
+            // the vendor says its window is spent (it counts every node's requests): every node waits for its reset
+            if (pauseUntil == 0 && said.remaining().isPresent() && said.reset().isPresent() && statedLimit > 0
+                    && said.remaining().get() <= settings.reserved(statedLimit)) {
+                pauseUntil = said.reset().get().toEpochMilli() + EDGE_MILLIS;
+                pauseReason = "vendor budget";
+            }
+            if (shared == null || pauseUntil <= Math.max(now, sharedPauseUntil)) {
+                return;
+            }
+            sharedPauseUntil = pauseUntil;
+        }
+        try {
+            shared.pause(account, pauseUntil - now, pauseReason);
+        } catch (RuntimeException e) {
+            // this node holds itself anyway; the others hear the vendor themselves
+            LOG.warn("account={} could not share a {} pause with the other nodes: {}", account, pauseReason, e.toString());
         }
     }
 
@@ -178,14 +226,16 @@ public final class Governor {
         if (statedRemaining >= 0 && statedRemaining <= (statedLimit > 0 ? settings.reserved(statedLimit) : 0)) {
             wait = wait.max(statedResetAt + EDGE_MILLIS - now, "vendor budget");
         }
-        StringBuilder tier = new StringBuilder();
-        wait = wait.max(windows.waitMillis(now, tier), tier.toString());
+        if (shared == null) {
+            StringBuilder tier = new StringBuilder();
+            wait = wait.max(windows.waitMillis(now, tier), tier.toString());
+        }
         wait = wait.max(learned.waitMillis(now), "learned limit");
         return wait;
     }
 
     private TierWindows.Sent sent(long now) {
-        TierWindows.Sent request = windows.granted();
+        TierWindows.Sent request = shared == null ? windows.granted() : null;
         learned.sent(now);
         if (statedRemaining > 0) {
             statedRemaining--;
@@ -195,7 +245,48 @@ public final class Governor {
     }
 
     private boolean configuredTierFull(long now) {
-        return windows.full(now);
+        return shared == null ? windows.full(now) : sharedRemaining == 0;
+    }
+
+    private SharedBudget.Attempt tryShared() {
+        try {
+            return shared.tryGrant(account, settings);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw BudgetWaitTooLongException.sharedBudgetUnavailable(account, root.getClass().getSimpleName());
+        }
+    }
+
+    /** The shared budget's reason in the words the single-node governor uses (metrics, logs). */
+    private String sharedReason(String reason) {
+        if (reason == null) {
+            return "shared budget";
+        }
+        if (reason.startsWith("tier:")) {
+            RateTier tier = tiers.get(Integer.parseInt(reason.substring(5)) - 1);
+            return "limit " + tier.limit() + "/" + tier.window();
+        }
+        return reason.startsWith("pause:") ? reason.substring(6) : reason.equals("concurrency") ? "concurrency cap" : reason;
+    }
+
+    /** True when the account's budget is shared with other nodes (PostgreSQL). */
+    public boolean isShared() {
+        return shared != null;
+    }
+
+    /** Until when (epoch ms) another node's breaker for this account is open, as the latest shared attempt said (0: not). */
+    public long sharedBreakerOpenUntil() {
+        return sharedBreakerOpenUntil;
+    }
+
+    /** This node's breaker for the account opened for {@code millis}: the other nodes see it open until then. */
+    public void breakerOpened(long millis, String reason) {
+        if (shared != null) {
+            shared.openBreaker(account, millis, reason);
+        }
     }
 
     public String account() {
@@ -228,7 +319,7 @@ public final class Governor {
         if (statedRemaining >= 0 && statedResetAt + EDGE_MILLIS > now) {
             return Math.max(0, statedRemaining - (statedLimit > 0 ? settings.reserved(statedLimit) : 0));
         }
-        return windows.remaining(now);
+        return shared == null ? windows.remaining(now) : sharedRemaining;
     }
 
     public synchronized long statedLimit() {
@@ -252,17 +343,29 @@ public final class Governor {
     public final class Permit {
         private final AtomicBoolean released = new AtomicBoolean();
         private final TierWindows.Sent sent;
+        private final long sharedId;
 
-        private Permit(TierWindows.Sent sent) {
+        private Permit(TierWindows.Sent sent, long sharedId) {
             this.sent = sent;
+            this.sharedId = sharedId;
         }
 
         public void release() {
             if (released.compareAndSet(false, true)) {
-                synchronized (Governor.this) {
-                    sent.answered(System.currentTimeMillis());
+                try {
+                    if (sent != null) {
+                        synchronized (Governor.this) {
+                            sent.answered(System.currentTimeMillis());
+                        }
+                    } else if (sharedId >= 0) {
+                        shared.answered(sharedId);
+                    }
+                } catch (RuntimeException e) {
+                    // the request then counts in the windows until its lease ends: later, never less
+                    LOG.warn("account={} could not record an answer in the shared budget: {}", account, e.toString());
+                } finally {
+                    slots.release();
                 }
-                slots.release();
             }
         }
     }

@@ -24,15 +24,42 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (measured: 20k -> 50k+ key inserts/s; see docs/performance.md).
  */
 public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
+    private static final String INSERT = "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)";
     private final JdbcTemplate jdbc;
     private final String processorName;
+    private final boolean postgres;
 
+    /** On embedded H2 (one node). */
     public BatchingJdbcMessageIdRepository(JdbcTemplate jdbc, TransactionTemplate tx, String processorName) {
+        this(jdbc, tx, processorName, false);
+    }
+
+    /**
+     * @param postgres on PostgreSQL inserts are {@code ON CONFLICT DO NOTHING}: camel-sql's select-then-insert lets
+     *                 two nodes both see a key as new, and there the losing INSERT aborts the caller's whole transaction
+     */
+    public BatchingJdbcMessageIdRepository(JdbcTemplate jdbc, TransactionTemplate tx, String processorName, boolean postgres) {
         super(jdbc, tx);
         this.jdbc = jdbc;
         this.processorName = processorName;
+        this.postgres = postgres;
         setProcessorName(processorName);
         setCreateTableIfNotExists(false); // Flyway owns the table
+        if (postgres) {
+            setInsertString(INSERT + " ON CONFLICT DO NOTHING");
+        }
+    }
+
+    /**
+     * camel-sql's single-key add (an {@code idempotentConsumer}): on PostgreSQL one statement, true only for the node
+     * whose insert took the key; camel-sql's own answers true after a SELECT that saw nothing, whoever inserted.
+     */
+    @Override
+    public boolean add(String key) {
+        if (!postgres) {
+            return super.add(key);
+        }
+        return jdbc.update(getInsertString(), processorName, key, new Timestamp(System.currentTimeMillis())) == 1;
     }
 
     /** The repository's messageId for a record version: 12 hex digits of its epoch millis, '-', its idempotency key. */
@@ -56,7 +83,14 @@ public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
         return wanted;
     }
 
-    /** Records messageIds that {@link #unseen} returned, in the caller's transaction. */
+    /**
+     * Records messageIds that {@link #unseen} returned, in the caller's transaction.
+     *
+     * @throws ConcurrentlyRecordedException on PostgreSQL, when another transaction recorded one of them since
+     *         {@link #unseen} (its insert did nothing): the caller's plan is out of date and must not be written; its
+     *         transaction rolls back and the work is retried, never written twice. Callers that serialise their
+     *         commits (Ingest's lock per feed) never see it; it is the repository's own guarantee.
+     */
     public void record(Collection<String> keys) {
         if (keys.isEmpty()) {
             return;
@@ -66,6 +100,21 @@ public class BatchingJdbcMessageIdRepository extends JdbcMessageIdRepository {
         for (String key : keys) {
             rows.add(new Object[] {processorName, key, now});
         }
-        jdbc.batchUpdate("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)", rows);
+        int[] counts = jdbc.batchUpdate(postgres ? INSERT + " ON CONFLICT DO NOTHING" : INSERT, rows);
+        if (postgres) {
+            for (int count : counts) {
+                // the driver may answer SUCCESS_NO_INFO (-2) for a batched statement: only a definite 0 is a conflict
+                if (count == 0) {
+                    throw new ConcurrentlyRecordedException(processorName);
+                }
+            }
+        }
+    }
+
+    /** Another transaction recorded a key of this one's plan first: roll back and retry (see {@link #record}). */
+    public static final class ConcurrentlyRecordedException extends IllegalStateException {
+        ConcurrentlyRecordedException(String feed) {
+            super("another transaction recorded a version of feed '" + feed + "' first; this commit is retried");
+        }
     }
 }

@@ -17,8 +17,10 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final boolean postgres;
 
     public Database(StoreSettings settings) {
+        this.postgres = settings.dbUrl().startsWith("jdbc:postgresql:");
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl(settings.dbUrl()));
         hikari.setUsername(settings.dbUser());
@@ -58,6 +60,11 @@ public final class Database implements AutoCloseable {
 
     public TransactionTemplate tx() {
         return tx;
+    }
+
+    /** PostgreSQL (several nodes may share it) rather than embedded H2 (one node). */
+    public boolean postgres() {
+        return postgres;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.vendorpoller.webhook;
 import dev.vendorpoller.cluster.Leases;
 import dev.vendorpoller.ingest.Feed;
 import dev.vendorpoller.ingest.Ingest;
+import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.Sql;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,13 +42,16 @@ public final class Coverage {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Leases leases;
+    private final NamedLocks locks;
     private final Map<String, Duration> graces;
     private final Clock clock;
     private volatile Map<String, Counts> snapshot = Map.of();
 
     /** @param graces the feeds that have a webhook, each with its grace */
-    public Coverage(JdbcTemplate jdbc, TransactionTemplate tx, Leases leases, Map<String, Duration> graces, Clock clock) {
+    public Coverage(JdbcTemplate jdbc, TransactionTemplate tx, Leases leases, NamedLocks locks, Map<String, Duration> graces,
+            Clock clock) {
         this.jdbc = jdbc;
+        this.locks = locks;
         this.tx = tx;
         this.leases = leases;
         this.graces = Map.copyOf(graces);
@@ -145,7 +149,7 @@ public final class Coverage {
         if (leases.hold(LEASE)) {
             Instant now = clock.instant();
             graces.forEach((feed, grace) -> tx.executeWithoutResult(s -> {
-                jdbc.queryForList("SELECT cursor_value FROM feed_cursor WHERE feed = ? FOR UPDATE", String.class, feed);
+                locks.lock(List.of("ingest:" + feed)); // the lock Ingest takes for the feed's page commits and webhook batches
                 OffsetDateTime cutoff = Sql.utc(settledBefore(now, grace));
                 long[] sums = jdbc.query("SELECT COALESCE(SUM(by_webhook), 0), COALESCE(SUM(by_poll), 0),"
                         + " COALESCE(SUM(announced), 0), COUNT(*) FROM webhook_coverage WHERE feed = ? AND bucket_start > ?"

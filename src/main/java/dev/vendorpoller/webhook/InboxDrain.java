@@ -40,8 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * single node always holds it). A pass takes the due PENDING rows in id order, maps each body to the feed's vendor
  * records ({@link WebhookRecords}; an Eventbrite hint is fetched through the feed's account by the route first), and
  * per feed sends them through the path of a polled page — contract, idempotent repository, ledger, what waited,
- * rejects, outbox ({@link Ingest#apply}) — marking the rows DONE in that same transaction, which first locks the
- * feed's cursor row so it never interleaves with a page commit of the same feed. A kill at any instant leaves the rows
+ * rejects, outbox ({@link Ingest#apply}) — marking the rows DONE in that same transaction, in which Ingest first takes
+ * the feed's lock (store/NamedLocks), so it never interleaves with a page commit of the same feed on any node. A kill at any instant leaves the rows
  * PENDING with nothing of them written, or DONE with all of it. A batch that fails is retried row by row; a row that
  * keeps failing is tried again with full-jitter backoff, then FAILED with a WEBHOOK dead letter; a row that can never
  * work (not JSON, a refused api_url, a 4xx) is FAILED at once.
@@ -269,8 +269,7 @@ public final class InboxDrain {
         }
         Instant now = clock.instant();
         Applied applied = tx.execute(s -> {
-            // the feed's page commits lock this row first too: a webhook batch and a page of one feed never interleave
-            jdbc.queryForList("SELECT cursor_value FROM feed_cursor WHERE feed = ? FOR UPDATE", String.class, feed.name());
+            // Ingest.apply takes the feed's lock first, as a page commit does: a batch and a page of one feed never interleave
             Applied a = ingest.apply(feed, results, (f, firstSeen) -> coverage.webhookBatch(f, receivedAt, firstSeen));
             List<Object[]> done = new ArrayList<>(items.size());
             for (Item item : items) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * The layering of vendor-poller, stated once and checked on every build. Read bottom-up: config (how settings are
  * read) imports nothing of ours; failure (classified vendor failures) nothing either; then the feed's core settings
  * and cursor; the store; the cluster (nodes sharing one database); the governor and credentials; the record kinds; vendor accounts; the sources; delivery;
- * ingest (the one path into the ledger); the poll route's steps; the operator surfaces; and app, which wires it all.
+ * ingest (the one path into the ledger); the poll route's steps and, beside them, the webhook receivers; the operator
+ * surfaces; and app, which wires it all.
  * The demo vendor (src/demo) may use the service; nothing of the service may use it.
  */
 class ArchitectureTest {
@@ -117,7 +118,7 @@ class ArchitectureTest {
                 .whereLayer("poll").mayOnlyAccessLayers("config", "failure", "feed", "store", "record", "account",
                         "source", "delivery", "ingest")
                 .whereLayer("webhook").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
-                        "record", "account", "delivery", "ingest", "poll")
+                        "record", "account", "source", "delivery", "ingest", "poll")
                 .whereLayer("ops").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
                         "record", "account", "source", "delivery", "ingest", "poll", "webhook")
                 .whereLayer("app").mayOnlyBeAccessedByLayers("demo")

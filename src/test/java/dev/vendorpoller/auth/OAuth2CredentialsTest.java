@@ -410,6 +410,40 @@ class OAuth2CredentialsTest {
         }
     }
 
+    /**
+     * Two nodes on one PostgreSQL database, both with an expired access token at once: one refresh reaches the token
+     * endpoint, the other node waits on the account's refresh lock and takes the stored result. Without the lock both
+     * send the same refresh token, and a vendor that rotates refresh tokens refuses the second (invalid_grant).
+     */
+    @Test
+    void should_refresh_once_for_two_nodes_on_one_postgresql_database() throws Exception {
+        LocalPostgres.assumeUp();
+        String schema = LocalPostgres.createSchema("vp_oauth_");
+        db.close();
+        db = null;
+        Database nodeA = database(LocalPostgres.url(schema), "postgres");
+        Database nodeB = database(LocalPostgres.url(schema), "postgres");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            endpoint.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson("{\"access_token\":\"at-one-1111\",\"token_type\":"
+                    + "\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-two-2222\"}").withFixedDelay(700)));
+            OAuth2Credentials a = new OAuth2Credentials(ACCOUNT, settings(SEED, ClientAuth.POST), new TokenStore(nodeA, CIPHER), clock);
+            OAuth2Credentials b = new OAuth2Credentials(ACCOUNT, settings(SEED, ClientAuth.POST), new TokenStore(nodeB, CIPHER), clock);
+
+            Future<String> fromA = pool.submit(a::authorization);
+            Future<String> fromB = pool.submit(b::authorization);
+
+            assertThat(fromA.get(20, TimeUnit.SECONDS)).isEqualTo("Bearer at-one-1111");
+            assertThat(fromB.get(20, TimeUnit.SECONDS)).isEqualTo("Bearer at-one-1111");
+            assertThat(refreshes()).as("one refresh for both nodes").hasSize(1);
+        } finally {
+            pool.shutdownNow();
+            nodeA.close();
+            nodeB.close();
+            LocalPostgres.dropSchema(schema);
+        }
+    }
+
     // --- helpers
 
     Database database(String url, String user) {

@@ -44,6 +44,7 @@ class ClusterIT {
     static final int FEEDS = 10;
     static final int PAGE_SIZE = 2;
     static final Duration CHECKIN = Duration.ofSeconds(1);
+    static final String OPS_TOKEN = "ops-token-for-the-cluster-test";
     String schema;
     Vendor vendor;
     RecordingSink sink;
@@ -137,18 +138,63 @@ class ClusterIT {
         assertThat(vendor.maxInFlight("big")).as("one run at a time, before and after the kill").isEqualTo(1);
     }
 
+    /**
+     * Operator actions hold for the whole cluster: a pause on one node stops the feed on every node (Quartz's trigger
+     * state, in the database), a resume on another node starts it again, and a cursor reset on either is the cursor
+     * every node reads next (the durable cursor row; a page commit in flight gives way to it).
+     */
+    @Test
+    void pause_on_one_node_holds_on_every_node_resume_and_reset_cursor_on_another_node_apply_everywhere() throws Exception {
+        vendor.records("ops", 6);
+        nodes.add(start("a"));
+        nodes.add(start("b"));
+        await("the backlog ledgered", Duration.ofSeconds(60), () -> ledgered("ops") == 6);
+
+        assertThat(operate("a", "pause", "")).isEqualTo(200);
+        await("node b's status page shows the feed paused", Duration.ofSeconds(10),
+                () -> statusOf("b").contains("\"name\":\"ops\"") && statusOf("b").matches("(?s).*\"state\":\"Paused\".*"));
+        Thread.sleep(1_000); // a run already under way when the pause came may still finish
+        long whilePaused = vendor.requests();
+        Thread.sleep(3_000); // ten schedule intervals
+        assertThat(vendor.requests()).as("no node polls a paused feed").isEqualTo(whilePaused);
+
+        int startsBefore = vendor.fromStart("ops");
+        assertThat(operate("b", "reset-cursor", "START")).isEqualTo(200);
+        assertThat(operate("b", "resume", "")).isEqualTo(200);
+        await("polled again from the start, on whichever node", Duration.ofSeconds(20),
+                () -> vendor.fromStart("ops") > startsBefore && vendor.requests() > whilePaused + 3);
+        assertThat(query("SELECT COUNT(*) FROM ledger_registration WHERE versions_seen <> 1"))
+                .as("re-read from the start: every version already known, nothing applied twice").isZero();
+        assertThat(statusOf("a")).doesNotContain("\"state\":\"Paused\"");
+    }
+
+    private int operate(String node, String op, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPorts.get(node)
+                        + "/ops/feeds/ops/" + op)).header("Authorization", "Bearer " + OPS_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     private ServiceProcess start(String node) throws IOException {
+        Path config = dir.resolve(node + ".properties");
+        Files.write(config, nodeConfig(LocalPostgres.url(schema), node, statusPorts.computeIfAbsent(node, n -> freePort()),
+                vendor, sink.uri("/sink")), StandardCharsets.UTF_8);
+        return ServiceProcess.start(config, dir.resolve(node + ".log"), false, List.of(), Map.of());
+    }
+
+    /** A node's properties: the database, its name and status port, one registration feed per vendor feed. */
+    static List<String> nodeConfig(String dbUrl, String node, int statusPort, Vendor vendor, String sinkUri) {
         List<String> lines = new ArrayList<>(ServiceProcess.CAMEL_BASE);
         lines.addAll(List.of(
-                "vendor-poller.db.url = " + LocalPostgres.url(schema),
+                "vendor-poller.db.url = " + dbUrl,
                 "vendor-poller.db.user = postgres",
                 "vendor-poller.db.password =",
                 "vendor-poller.node-id = " + node,
-                "vendor-poller.status.port = " + statusPorts.computeIfAbsent(node, n -> freePort()),
+                "vendor-poller.status.port = " + statusPort,
                 "vendor-poller.cluster.checkin-interval = " + CHECKIN.toMillis() + "ms",
                 "vendor-poller.retry.max-redeliveries = 4",
                 "vendor-poller.retry.base-delay = 100ms",
                 "vendor-poller.retry.max-delay = 1s",
+                "vendor-poller.ops.token = " + OPS_TOKEN,
                 "vendor-poller.demo.enabled = false"));
         List<String> feeds = new ArrayList<>(vendor.feeds());
         lines.add("vendor-poller.feeds = " + String.join(",", feeds));
@@ -156,11 +202,9 @@ class ClusterIT {
             String f = "vendor-poller.feed." + feed + ".";
             lines.addAll(List.of(f + "type = registration-api", f + "base-url = " + vendor.baseUrl(feed),
                     f + "token = t-" + feed, f + "schedule.interval = 300ms", f + "page-size = " + PAGE_SIZE,
-                    f + "tiers = GA-2026:GENERAL_ADMISSION", f + "sink-uri = " + sink.uri("/sink")));
+                    f + "tiers = GA-2026:GENERAL_ADMISSION", f + "sink-uri = " + sinkUri));
         }
-        Path config = dir.resolve(node + ".properties");
-        Files.write(config, lines, StandardCharsets.UTF_8);
-        return ServiceProcess.start(config, dir.resolve(node + ".log"), false, List.of(), Map.of());
+        return lines;
     }
 
     private String statusOf(String node) {
@@ -172,7 +216,7 @@ class ClusterIT {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try {
             return PollerHarness.freeLoopbackPort();
         } catch (IOException e) {
@@ -241,6 +285,7 @@ class ClusterIT {
         private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
         private final AtomicLong requests = new AtomicLong();
+        private final Map<String, AtomicInteger> fromStart = new ConcurrentHashMap<>();
         private final long delayMillis;
 
         Vendor(Duration delay) throws IOException {
@@ -273,6 +318,11 @@ class ClusterIT {
             return maxInFlight.get(feed).get();
         }
 
+        /** Requests of the feed without a cursor: reads from the start of the data. */
+        int fromStart(String feed) {
+            return fromStart.computeIfAbsent(feed, f -> new AtomicInteger()).get();
+        }
+
         private void handle(HttpExchange exchange) throws IOException {
             URI uri = exchange.getRequestURI();
             String feed = uri.getPath().split("/")[1];
@@ -296,6 +346,9 @@ class ClusterIT {
                     } else if (kv[0].equals("limit") && kv.length == 2) {
                         limit = Integer.parseInt(kv[1]);
                     }
+                }
+                if (uri.getRawQuery() == null || !uri.getRawQuery().contains("cursor=")) {
+                    fromStart.computeIfAbsent(feed, f -> new AtomicInteger()).incrementAndGet();
                 }
                 int to = Math.min(size, from + limit);
                 StringBuilder data = new StringBuilder();

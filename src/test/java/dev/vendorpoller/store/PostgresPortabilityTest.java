@@ -18,6 +18,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.vendorpoller.support.LocalPostgres;
 import dev.vendorpoller.support.PollerHarness;
 import dev.vendorpoller.support.ServiceTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +114,39 @@ class PostgresPortabilityTest extends ServiceTest {
                 .as("the feed's and the prune's triggers are in the database").containsExactlyInAnyOrder(
                         Map.of("trigger_group", "vendor-poller", "trigger_name", "forms"),
                         Map.of("trigger_group", "vendor-poller", "trigger_name", "idempotency-prune"));
+    }
+
+    /** In a cluster each node's metrics carry its name, and its health says whether it is a live member. */
+    @Test
+    void should_label_metrics_with_the_node_and_report_its_cluster_membership_in_health() throws Exception {
+        vendor.stubFor(get(urlPathEqualTo("/registrations")).willReturn(okJson(
+                "{\"data\":[" + rec("r1", "a@x.io", "2026-01-01T00:00:01Z") + "],\"next_cursor\":\"c1\",\"has_more\":false}")));
+        int port = PollerHarness.freeLoopbackPort();
+        poller.feed("forms", vendor.baseUrl()).set("camel.management.enabled", "true")
+                .set("camel.management.port", String.valueOf(port)).set("vendor-poller.cluster.checkin-interval", "1s").start();
+        HttpClient http = HttpClient.newHttpClient();
+        await("the node checked in and its health is up", WAIT, () -> {
+            String health = scrape(http, port, "/observe/health");
+            return health.contains("\"cluster\"") && !health.contains("\"DOWN\"");
+        });
+
+        String metrics = scrape(http, port, "/observe/metrics");
+        List<String> ours = metrics.lines().filter(l -> l.startsWith("vendor_poller_")).toList();
+        assertThat(ours).as("the service's own series").isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("node=\"pg-node-1\""));
+        assertThat(metrics.lines().filter(l -> l.startsWith("camel_exchanges_total")))
+                .as("Camel's route series too").isNotEmpty().allSatisfy(line -> assertThat(line).contains("node=\"pg-node-1\""));
+        String health = scrape(http, port, "/observe/health?data=true");
+        assertThat(health).contains("\"node\":\"pg-node-1\"").contains("\"nodes_alive\":\"pg-node-1\"");
+    }
+
+    private static String scrape(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     private int countAt(String cursor) {

@@ -45,7 +45,8 @@ class InboxDrainPostgresTest extends ServiceTest {
         vendor = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
         poller = newPoller().database(LocalPostgres.url(schema), "postgres").set("vendor-poller.node-id", "node-b")
-                .set("vendor-poller.webhooks.drain-interval-ms", "100");
+                .set("vendor-poller.webhooks.drain-interval-ms", "100")
+                .set("vendor-poller.webhooks.port", String.valueOf(PollerHarness.freeLoopbackPort()));
     }
 
     @AfterEach
@@ -74,7 +75,8 @@ class InboxDrainPostgresTest extends ServiceTest {
         vendor.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(201)));
         vendor.stubFor(pageAt(null).willReturn(okJson(page("c0", false))));
         vendor.stubFor(pageAt("c0").willReturn(okJson(page("c0", false))));
-        poller.feed("forms", vendor.baseUrl(), "sink-uri", vendor.baseUrl() + "/sink", "webhook.style", "standard-webhooks");
+        poller.feed("forms", vendor.baseUrl(), "sink-uri", vendor.baseUrl() + "/sink", "webhook.style", "standard-webhooks",
+                "webhook.secrets", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         poller.start();
 
         Thread.sleep(1_800); // the drain's timer has fired many times by now

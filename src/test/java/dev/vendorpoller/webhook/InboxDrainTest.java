@@ -42,8 +42,9 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     @BeforeEach
-    void fastDrain() {
-        poller.set("vendor-poller.webhooks.drain-interval-ms", "100")
+    void fastDrain() throws Exception {
+        poller.set("vendor-poller.webhooks.port", String.valueOf(PollerHarness.freeLoopbackPort())) // the receivers' server
+                .set("vendor-poller.webhooks.drain-interval-ms", "100")
                 .set("vendor-poller.webhooks.coverage-interval-ms", "200")
                 .set("vendor-poller.webhooks.retry-delay", "50ms")
                 .set("vendor-poller.webhooks.max-retry-delay", "100ms")
@@ -83,12 +84,14 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
     }
 
     void formsFeed(String... extra) {
-        String[] keys = new String[extra.length + 4];
+        String[] keys = new String[extra.length + 6];
         keys[0] = "sink-uri";
         keys[1] = vendor.baseUrl() + "/sink";
         keys[2] = "webhook.style";
         keys[3] = "standard-webhooks";
-        System.arraycopy(extra, 0, keys, 4, extra.length);
+        keys[4] = "webhook.secrets"; // the receivers' key (rows are inserted here as they would commit them)
+        keys[5] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        System.arraycopy(extra, 0, keys, 6, extra.length);
         poller.feed("forms", vendor.baseUrl(), keys);
     }
 
@@ -173,7 +176,7 @@ class InboxDrainTest extends dev.vendorpoller.support.VendorAndPoller {
         vendor.stubFor(get(urlPathEqualTo("/stripe/events")).willReturn(okJson("{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
         poller.feed("forms", vendor.baseUrl());
         poller.feed("payments", vendor.baseUrl() + "/stripe", "type", "stripe-events", "applies-to", "forms",
-                "webhook.style", "stripe");
+                "webhook.style", "stripe", "webhook.secrets", "whsec_test_secret");
         poller.start();
 
         String refund = stripeEvent("evt_7", "charge.refunded", now - 30, "r2");
