@@ -19,6 +19,7 @@ import dev.vendorpoller.record.payment.PaymentEventKind;
 import dev.vendorpoller.record.registration.RegistrationSettings;
 import dev.vendorpoller.source.SourceTypes;
 import dev.vendorpoller.store.StoreSettings;
+import dev.vendorpoller.webhook.InboxSettings;
 import dev.vendorpoller.webhook.WebhookSettings;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -54,7 +55,8 @@ final class ConfigKeys {
     static void check(ConfigReader config, Collection<String> present, Iterable<ServiceExtension> extensions) {
         KnownKeys known = new KnownKeys(SCOPE).add(FeedConfigLoader.FEEDS);
         Stream.of(StoreSettings.KEYS, ClusterSettings.KEYS, DeliverySettings.KEYS, RETRY, PollSettings.KEYS, OpsSettings.KEYS,
-                WebhookSettings.KEYS, List.of(TokenCipher.KEY, TokenCipher.KEY_FILE)).flatMap(List::stream).forEach(known::add);
+                WebhookSettings.KEYS, InboxSettings.KEYS, List.of(TokenCipher.KEY, TokenCipher.KEY_FILE)).flatMap(List::stream)
+                .forEach(known::add);
         List<String> feeds = Stream.of(config.optional(FeedConfigLoader.FEEDS).orElse("").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         Set<String> accounts = new LinkedHashSet<>(feeds);
@@ -115,7 +117,7 @@ final class ConfigKeys {
 
     private static void feedKeys(KnownKeys known, String p, Optional<String> type) {
         known.add(p, FeedConfigLoader.KEYS).add(p, Destinations.KEYS).add(p, RegistrationSettings.KEYS).add(p, PaymentEventKind.KEYS)
-                .add(p, WebhookSettings.FEED_KEYS);
+                .add(p, WebhookSettings.FEED_KEYS).add(p, InboxSettings.FEED_KEYS);
         SourceTypes.types().stream().filter(t -> type.isEmpty() || type.get().equals(t)).forEach(t -> known.add(p, SourceTypes.keys(t)));
     }
 

@@ -50,6 +50,7 @@ import dev.vendorpoller.record.payment.PaymentEventKind;
 import dev.vendorpoller.record.registration.RegistrationKind;
 import dev.vendorpoller.source.SourceAdapter;
 import dev.vendorpoller.source.SourceTypes;
+import dev.vendorpoller.source.eventbrite.EventbriteAttendeesAdapter;
 import dev.vendorpoller.store.BatchingJdbcMessageIdRepository;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
@@ -58,7 +59,10 @@ import dev.vendorpoller.store.NamedLocks;
 import dev.vendorpoller.store.RejectStore;
 import dev.vendorpoller.store.Retention;
 import dev.vendorpoller.store.StoreSettings;
+import dev.vendorpoller.webhook.Coverage;
 import dev.vendorpoller.webhook.Inbox;
+import dev.vendorpoller.webhook.InboxDrain;
+import dev.vendorpoller.webhook.InboxSettings;
 import dev.vendorpoller.webhook.WebhookReceiver;
 import dev.vendorpoller.webhook.WebhookServer;
 import dev.vendorpoller.webhook.WebhookSettings;
@@ -69,6 +73,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -151,7 +156,8 @@ public final class PollerConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(db.jdbc(), db.tx(), deliverySettings.retryDelay(), deliverySettings.maxRetryDelay());
         DeadLetters deadLetters = new DeadLetters(db.jdbc(), db.tx(), outbox, destinations);
         deadLetters.onPageFailure(feed -> feeds.get(feed).stats().pageFailed(Instant.now()));
-        Ingest ingest = new Ingest(feeds, db.tx(), new NamedLocks(db), cursors, rejects, outbox, destinations, json);
+        NamedLocks locks = new NamedLocks(db);
+        Ingest ingest = new Ingest(feeds, db.tx(), locks, cursors, rejects, outbox, destinations, json);
 
         VendorCalls vendorCalls = new VendorCalls(accounts);
         vendorCalls.observeRequests((exchange, status, nanos) -> {
@@ -182,8 +188,14 @@ public final class PollerConfiguration implements CamelConfiguration {
         registry.bind("deliveryStats", drain.stats()); // per lane depth, oldest age, rate, failures (status page, metrics)
         registry.bind("idempotencyPrune", new IdempotencyPrune(db.jdbc(), db.tx(), new Retention(storeSettings.idempotencyRetention()),
                 config.positiveInt("vendor-poller.idempotency.prune-batch", 1_000, 1_000_000)));
+        Coverage coverage = coverage(config, feedConfigs, db, leases, locks);
+        ingest.onPolledVersions(coverage.polled());
+        registry.bind("webhookCoverage", coverage);
+        registry.bind("webhookDrain", new InboxDrain(feeds, ingest, deadLetters, coverage, db.jdbc(), db.tx(), leases,
+                InboxSettings.load(config), json, Clock.systemUTC(), eventIds(config, feedConfigs)));
         registry.bind("vendorPollerService", new Service(feeds, accounts, deadLetters,
-                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)));
+                new Operations(feeds, accounts, db, cursors, deadLetters, rejects, ingest, drain.stats(), cluster)
+                        .webhookCoverage(coverage)));
         // what runs once routes/*.yaml are loaded, however the context is built (Main, Camel JBang, the test kit)
         context.addLifecycleStrategy(new FeedRouteInstaller(config.bool("camel.main.routes-reload-enabled",
                 config.bool("camel.main.routesReloadEnabled", false))));
@@ -207,6 +219,29 @@ public final class PollerConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** What each path missed, for the feeds that have a webhook (a {@code webhook.style}), each with its grace. */
+    private static Coverage coverage(ConfigReader config, List<FeedConfig> feeds, Database db, Leases leases,
+            NamedLocks locks) {
+        Map<String, Duration> graces = new LinkedHashMap<>();
+        for (FeedConfig feed : feeds) {
+            if (config.optional(FeedConfigLoader.prefix(feed.name()) + InboxSettings.STYLE).isPresent()) {
+                graces.put(feed.name(), InboxSettings.grace(config, feed.name()));
+            }
+        }
+        return new Coverage(db.jdbc(), db.tx(), leases, locks, graces, Clock.systemUTC());
+    }
+
+    /** Each Eventbrite feed's event-id (the inbox drain keeps a fetched attendee of another event out of the feed). */
+    private static Map<String, String> eventIds(ConfigReader config, List<FeedConfig> feeds) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (FeedConfig feed : feeds) {
+            if (EventbriteAttendeesAdapter.TYPE.equals(feed.type())) {
+                config.optional(FeedConfigLoader.prefix(feed.name()) + "event-id").ifPresent(id -> ids.put(feed.name(), id));
+            }
+        }
+        return ids;
     }
 
     /** The vendor-poller.* keys set in the properties files, as overrides (tests, -D through Camel Main) or -D. */

@@ -18,6 +18,11 @@ public record DeadLetter(long id, String feed, Kind kind, OutboxKind outboxKind,
         /** A page that could not be fetched or committed; replaying it means polling again from page_cursor. */
         PAGE,
         /** An outbox message its endpoint kept refusing; replaying it puts it back in the outbox. */
-        DELIVERY
+        DELIVERY,
+        /**
+         * A webhook delivery the inbox drain could not process after its attempts (issue 15); replaying it puts the
+         * inbox row back to PENDING.
+         */
+        WEBHOOK
     }
 }

@@ -109,6 +109,20 @@ public final class DeadLetters {
                 message.kind(), message.idempotencyKey(), id, message.attempts(), Secrets.mask(String.valueOf(error)));
     }
 
+    /**
+     * A webhook delivery that failed after its attempts, or can never be processed (issue 15): a WEBHOOK dead letter
+     * with the inbox row's id (what a replay puts back to PENDING; the row keeps the delivery id) and its body. Joins the caller's
+     * transaction, which also marks the inbox row FAILED.
+     */
+    public long webhookFailed(String feed, long inboxId, String deliveryId, int attempts, Throwable error, String body) {
+        long id = record(feed, DeadLetter.Kind.WEBHOOK, null, null, null, null, Failures.vendorCause(error),
+                body, attempts);
+        jdbc.update("UPDATE dead_letter SET webhook_inbox_id = ? WHERE id = ?", inboxId, id);
+        LOG.warn("feed={} webhook delivery {} (inbox #{}) dead-lettered as #{} after {} attempt(s): {}", feed, deliveryId,
+                inboxId, id, attempts, Secrets.mask(String.valueOf(error)));
+        return id;
+    }
+
     /** Ids of the feed's dead letters not replayed yet, oldest first. */
     public List<Long> open(String feed) {
         return jdbc.queryForList("SELECT id FROM dead_letter WHERE feed = ? AND replayed_at IS NULL ORDER BY id", Long.class, feed);
@@ -138,7 +152,8 @@ public final class DeadLetters {
     public boolean replay(long id) {
         return Boolean.TRUE.equals(tx.execute(s -> {
             List<Map<String, Object>> rows = jdbc.queryForList("SELECT feed, kind, outbox_kind, endpoint_uri,"
-                    + " idempotency_key, payload, record_key, version_time FROM dead_letter WHERE id = ? AND replayed_at IS NULL", id);
+                    + " idempotency_key, payload, record_key, version_time, webhook_inbox_id FROM dead_letter WHERE id = ?"
+                    + " AND replayed_at IS NULL", id);
             if (rows.isEmpty()) {
                 return false;
             }
@@ -148,6 +163,12 @@ public final class DeadLetters {
                         (String) row.get("endpoint_uri"),
                         List.of(new Outbox.Entry((String) row.get("idempotency_key"), (String) row.get("payload"),
                                 (String) row.get("record_key"), versionTime(row.get("version_time")))));
+            }
+            if (DeadLetter.Kind.WEBHOOK.name().equals(row.get("kind")) && row.get("webhook_inbox_id") != null) {
+                // the inbox row is processed again from scratch, with all its attempts (issue 15)
+                jdbc.update("UPDATE webhook_inbox SET state = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = NULL,"
+                        + " processed_at = NULL WHERE id = ?", OffsetDateTime.now(ZoneOffset.UTC),
+                        ((Number) row.get("webhook_inbox_id")).longValue());
             }
             jdbc.update("UPDATE dead_letter SET replayed_at = ? WHERE id = ?", OffsetDateTime.now(ZoneOffset.UTC), id);
             return true;

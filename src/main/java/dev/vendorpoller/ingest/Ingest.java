@@ -51,6 +51,19 @@ public final class Ingest {
     private final ObjectMapper json;
     /** feed → what waits for its records to become current (e.g. payment events for registrations). */
     private final Map<String, List<FeedRecords.Waiting>> waiting = new HashMap<>();
+    /** Told, inside the page transaction, which versions a polled page saw first (webhook coverage, issue 15). */
+    private volatile FirstSeen polled = FirstSeen.NONE;
+
+    /**
+     * Versions a batch recorded for the first time (their idempotent repository ids), told inside the batch's
+     * transaction so what it writes commits or rolls back with the batch.
+     */
+    @FunctionalInterface
+    public interface FirstSeen {
+        FirstSeen NONE = (feed, messageIds) -> { };
+
+        void seen(Feed feed, Set<String> messageIds);
+    }
 
     public Ingest(Feeds feeds, TransactionTemplate tx, NamedLocks locks, CursorStore cursors, RejectStore rejects,
             Outbox outbox, Destinations destinations, ObjectMapper json) {
@@ -86,15 +99,30 @@ public final class Ingest {
             }
             PagePlan plan = plan(feed, results);
             write(feed, plan, before.value().orElse(null));
+            polled.seen(feed, plan.newKeys());
             return plan.applied();
         }));
     }
 
+    /** Who is told which versions each polled page saw first (one listener; webhook coverage). */
+    public void onPolledVersions(FirstSeen listener) {
+        this.polled = listener;
+    }
+
     /** Plans and writes results inside the caller's transaction, without a cursor (an operator's replay of rejects). */
     public Applied apply(Feed feed, List<ContractResult> results) {
+        return apply(feed, results, FirstSeen.NONE);
+    }
+
+    /**
+     * As {@link #apply(Feed, List)}, telling {@code firstSeen} which versions this batch recorded first (webhooks).
+     * Takes the feed's lock first, as a page commit does.
+     */
+    public Applied apply(Feed feed, List<ContractResult> results, FirstSeen firstSeen) {
         lock(feed);
         PagePlan plan = plan(feed, results);
         write(feed, plan, null);
+        firstSeen.seen(feed, plan.newKeys());
         return plan.applied();
     }
 
@@ -161,7 +189,7 @@ public final class Ingest {
     }
 
     /** The idempotent repository's id of a version: its time first, so a page's keys are neighbours in the index. */
-    static String messageId(CanonicalRecord record) {
+    public static String messageId(CanonicalRecord record) {
         return BatchingJdbcMessageIdRepository.messageId(record.versionTime(), record.idempotencyKey());
     }
 

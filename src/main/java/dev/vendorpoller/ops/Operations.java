@@ -11,6 +11,7 @@ import dev.vendorpoller.poll.FeedSchedules;
 import dev.vendorpoller.store.CursorStore;
 import dev.vendorpoller.store.Database;
 import dev.vendorpoller.store.RejectStore;
+import dev.vendorpoller.webhook.Coverage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class Operations {
     private final FeedFacts facts;
     private final DeliveryStats delivery;
     private final ClusterSettings cluster;
+    private Coverage coverage;
 
     public Operations(Feeds feeds, Accounts accounts, Database db, CursorStore cursors, DeadLetters deadLetters,
             RejectStore rejects, Ingest ingest, DeliveryStats delivery, ClusterSettings cluster) {
@@ -55,6 +57,12 @@ public final class Operations {
         this.facts = new FeedFacts(db.jdbc());
         this.delivery = delivery;
         this.cluster = cluster;
+    }
+
+    /** What each path missed, per feed with a webhook: metrics and the status page's webhook coverage column. */
+    public Operations webhookCoverage(Coverage coverage) {
+        this.coverage = coverage;
+        return this;
     }
 
     /** Starts metrics, health checks, the feed MBeans, the status page with the HTTP operations, and Jolokia. */
@@ -111,6 +119,9 @@ public final class Operations {
         if (meters != null) {
             // every account, those only sinks use included (they take 429s too)
             accounts.all().forEach(account -> AccountMetrics.bind(account, meters));
+            if (coverage != null) {
+                coverage.bind(meters);
+            }
         }
         FeedSchedules schedules = context.getRegistry().lookupByNameAndType("feedSchedules", FeedSchedules.class);
         if (schedules != null) {
@@ -138,7 +149,8 @@ public final class Operations {
             return;
         }
         try {
-            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, delivery, cluster, db.jdbc());
+            StatusPage page = new StatusPage("127.0.0.1", port, context, feeds, accounts, facts, deadLetters, delivery, cluster, db.jdbc(),
+                    coverage);
             page.serve("/ops/", new OpsEndpoint(managed, settings.opsToken()));
             context.addService(new ServiceSupport() {
                 @Override

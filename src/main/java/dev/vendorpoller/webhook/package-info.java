@@ -6,6 +6,9 @@
  * routes/webhooks.yaml are {@link dev.vendorpoller.webhook.WebhookReceiver}'s; each feed's settings
  * ({@code vendor-poller.feed.<feed>.webhook.*}) and the server's ({@code vendor-poller.webhooks.*}) are read and
  * checked at start-up by {@link dev.vendorpoller.webhook.WebhookSettings}. Processing the inbox rows into the ledger
- * is not done here.
+ * is {@link dev.vendorpoller.webhook.InboxDrain}'s (routes/webhook-inbox.yaml): verified deliveries go through the same
+ * contract → idempotent repository → ledger → outbox path as a polled page ({@link dev.vendorpoller.webhook.WebhookRecords}
+ * maps a body to the feed's vendor records, so a version has one key whichever path brought it), and
+ * {@link dev.vendorpoller.webhook.Coverage} measures what each path missed; the operator surfaces read it.
  */
 package dev.vendorpoller.webhook;

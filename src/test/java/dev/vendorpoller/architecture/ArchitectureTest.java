@@ -117,8 +117,8 @@ class ArchitectureTest {
                         "source", "delivery")
                 .whereLayer("poll").mayOnlyAccessLayers("config", "failure", "feed", "store", "record", "account",
                         "source", "delivery", "ingest")
-                .whereLayer("webhook").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "record",
-                        "account", "source")
+                .whereLayer("webhook").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
+                        "record", "account", "source", "delivery", "ingest", "poll")
                 .whereLayer("ops").mayOnlyAccessLayers("config", "failure", "feed", "store", "cluster", "ratelimit",
                         "record", "account", "source", "delivery", "ingest", "poll", "webhook")
                 .whereLayer("app").mayOnlyBeAccessedByLayers("demo")

@@ -123,6 +123,10 @@ class WebhookKillIT {
                 "vendor-poller.webhooks.port = " + webhookPort,
                 // the drain's first pass comes 1 s after the start, the next a minute later: the kill comes before it
                 "vendor-poller.webhooks.drain-interval-ms = 60000",
+                // the restarted process is the same node (as with a fixed node id in a deployment): the leases the
+                // killed process held (inbox drain, outbox lanes) are its own at once, not after their 60 s expiry,
+                // which the drain, fired once a minute here, would only see after this test's wait
+                "vendor-poller.node-id = webhook-kill-node",
                 "vendor-poller.feeds = forms",
                 f + "type = registration-api",
                 f + "base-url = " + vendor.baseUrl("forms"),
