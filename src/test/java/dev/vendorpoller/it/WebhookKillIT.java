@@ -71,7 +71,9 @@ class WebhookKillIT {
         ServiceProcess first = ServiceProcess.start(config, dir.resolve("run-1.log"), false, List.of(), Map.of());
         runs.add(first);
         HttpClient http = HttpClient.newHttpClient();
-        await("the webhook server up", Duration.ofSeconds(60), () -> send(http, "probe", "{}") > 0);
+        // up means the feed's route verifies: an unsigned probe is refused 401 (before the route is started the
+        // server answers 404 for every path, as it does for a feed without webhooks)
+        await("the webhook route up", Duration.ofSeconds(60), () -> sendUnsigned(http) == 401);
 
         int accepted = 0;
         Map<Integer, Integer> answers = new java.util.TreeMap<>();
@@ -105,6 +107,16 @@ class WebhookKillIT {
         assertThat(query("SELECT COUNT(*) FROM ledger_registration WHERE versions_seen <> 1")).as("none applied twice").isZero();
         assertThat(query("SELECT COUNT(*) FROM webhook_inbox WHERE delivery_id LIKE 'd%' AND state <> 'DONE'")).isZero();
         assertThat(sink.postsWithoutKey()).isZero();
+    }
+
+    private int sendUnsigned(HttpClient http) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhookPort + "/webhooks/forms"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     /** Status of one signed delivery (0: no answer). */
