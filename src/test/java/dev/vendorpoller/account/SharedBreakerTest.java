@@ -6,38 +6,18 @@ import dev.vendorpoller.ratelimit.BreakerSettings;
 import dev.vendorpoller.ratelimit.Governor;
 import dev.vendorpoller.ratelimit.GovernorSettings;
 import dev.vendorpoller.ratelimit.PostgresBudget;
-import dev.vendorpoller.store.Database;
-import dev.vendorpoller.store.StoreSettings;
-import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.FreshPostgresSchema;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Two nodes' breakers for one account on one PostgreSQL schema: one opens after outages, the other sees it open. */
-class SharedBreakerTest {
-    String schema;
-    Database db;
-
-    @BeforeEach
-    void freshSchema() throws Exception {
-        LocalPostgres.assumeUp();
-        schema = LocalPostgres.createSchema("breaker_");
-        db = new Database(StoreSettings.of(LocalPostgres.url(schema), "postgres"));
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (schema != null) {
-            LocalPostgres.dropSchema(schema);
-        }
+class SharedBreakerTest extends FreshPostgresSchema {
+    SharedBreakerTest() {
+        super("breaker_");
     }
 
     @Test

@@ -2,9 +2,7 @@ package dev.vendorpoller.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vendorpoller.store.Database;
-import dev.vendorpoller.store.StoreSettings;
-import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.FreshPostgresSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,30 +10,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Leases on the machine's PostgreSQL, in a schema of their own: one node at a time, taken over once expired. */
-class LeasesTest {
-    String schema;
-    Database db;
-
-    @BeforeEach
-    void freshSchema() throws Exception {
-        LocalPostgres.assumeUp();
-        schema = LocalPostgres.createSchema("leases_");
-        db = new Database(StoreSettings.of(LocalPostgres.url(schema), "postgres"));
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (schema != null) {
-            LocalPostgres.dropSchema(schema);
-        }
+class LeasesTest extends FreshPostgresSchema {
+    LeasesTest() {
+        super("leases_");
     }
 
     @Test

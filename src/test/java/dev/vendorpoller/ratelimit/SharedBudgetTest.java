@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vendorpoller.failure.BudgetWaitTooLongException;
-import dev.vendorpoller.store.Database;
-import dev.vendorpoller.store.StoreSettings;
-import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.FreshPostgresSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,33 +15,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two governors on one PostgreSQL schema, as two nodes of a cluster on one vendor account: one budget between them
  * (never over a tier in any aligned window, nearly all of it used), a 429's Retry-After seen by one holds the other.
  */
-class SharedBudgetTest {
-    String schema;
-    Database db;
-
-    @BeforeEach
-    void freshSchema() throws Exception {
-        LocalPostgres.assumeUp();
-        schema = LocalPostgres.createSchema("budget_");
-        db = new Database(StoreSettings.of(LocalPostgres.url(schema), "postgres"));
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (schema != null) {
-            LocalPostgres.dropSchema(schema);
-        }
+class SharedBudgetTest extends FreshPostgresSchema {
+    SharedBudgetTest() {
+        super("budget_");
     }
 
     Governor node(String name, GovernorSettings settings) {

@@ -1,18 +1,13 @@
 package dev.vendorpoller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vendorpoller.config.ConfigReader;
-import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.FreshPostgresSchema;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,30 +16,18 @@ import org.junit.jupiter.api.Test;
  * see the key as new, and the losing INSERT fails with a unique violation that aborts its whole transaction. Ours
  * inserts with ON CONFLICT DO NOTHING: the loser learns it lost from the row count, and its transaction is intact.
  */
-class IdempotentRepositoryRaceTest {
-    private String schema;
-    private Database db;
+class IdempotentRepositoryRaceTest extends FreshPostgresSchema {
     private BatchingJdbcMessageIdRepository nodeA;
     private BatchingJdbcMessageIdRepository nodeB;
 
-    @BeforeEach
-    void database() throws Exception {
-        LocalPostgres.assumeUp();
-        schema = LocalPostgres.createSchema("vp_idem_");
-        Map<String, String> props = Map.of("vendor-poller.db.url", LocalPostgres.url(schema), "vendor-poller.db.user", "postgres");
-        db = new Database(StoreSettings.load(new ConfigReader(k -> Optional.ofNullable(props.get(k)))));
-        nodeA = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "feed", db.postgres());
-        nodeB = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "feed", db.postgres());
+    IdempotentRepositoryRaceTest() {
+        super("vp_idem_");
     }
 
-    @AfterEach
-    void drop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (schema != null) {
-            LocalPostgres.dropSchema(schema);
-        }
+    @BeforeEach
+    void repositories() {
+        nodeA = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "feed", db.postgres());
+        nodeB = new BatchingJdbcMessageIdRepository(db.jdbc(), db.tx(), "feed", db.postgres());
     }
 
     @Test

@@ -5,25 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.vendorpoller.config.ConfigReader;
 import dev.vendorpoller.record.CanonicalRecord;
 import dev.vendorpoller.record.Hashes;
 import dev.vendorpoller.record.LedgerPlan;
 import dev.vendorpoller.record.PaymentStatus;
-import dev.vendorpoller.store.Database;
-import dev.vendorpoller.store.StoreSettings;
-import dev.vendorpoller.support.LocalPostgres;
+import dev.vendorpoller.support.FreshPostgresSchema;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,31 +25,13 @@ import org.junit.jupiter.api.Test;
  * it, cannot see the uncommitted hold. StripeKillRestartIT on PostgreSQL left such events held for good; the next
  * payment page must apply them.
  */
-class PaymentHoldingRaceTest {
+class PaymentHoldingRaceTest extends FreshPostgresSchema {
     private static final String REGISTRATIONS = "forms";
     private static final String PAYMENTS = "stripe";
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private String schema;
-    private Database db;
-
-    @BeforeEach
-    void database() throws Exception {
-        LocalPostgres.assumeUp();
-        schema = LocalPostgres.createSchema("vp_");
-        Map<String, String> props = Map.of("vendor-poller.db.url", LocalPostgres.url(schema),
-                "vendor-poller.db.user", "postgres");
-        db = new Database(StoreSettings.load(new ConfigReader(k -> Optional.ofNullable(props.get(k)))));
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (schema != null) {
-            LocalPostgres.dropSchema(schema);
-        }
+    PaymentHoldingRaceTest() {
+        super("vp_");
     }
 
     @Test
