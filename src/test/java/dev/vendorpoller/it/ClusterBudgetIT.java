@@ -139,16 +139,6 @@ class ClusterBudgetIT {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder logs = new StringBuilder();
-                for (ServiceProcess node : nodes) {
-                    logs.append("\n--- ").append(node.log()).append('\n').append(node.tail(30));
-                }
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what + logs);
-            }
-            Thread.sleep(100);
-        }
+        ServiceProcess.await(what, timeout, condition, nodes);
     }
 }

@@ -248,12 +248,7 @@ class ClusterIT {
     }
 
     private long query(String sql) {
-        try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            return -1; // the schema is not migrated yet
-        }
+        return ServiceProcess.queryPostgres(LocalPostgres.url(schema), sql);
     }
 
     private Connection connect() throws SQLException {
@@ -261,17 +256,7 @@ class ClusterIT {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder logs = new StringBuilder();
-                for (ServiceProcess node : nodes) {
-                    logs.append("\n--- ").append(node.log()).append('\n').append(node.tail(15));
-                }
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what + logs);
-            }
-            Thread.sleep(100);
-        }
+        ServiceProcess.await(what, timeout, condition, nodes);
     }
 
     /**

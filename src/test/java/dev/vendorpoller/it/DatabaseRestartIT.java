@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,25 +94,10 @@ class DatabaseRestartIT {
     }
 
     private long query(String sql) {
-        try (Connection c = DriverManager.getConnection(pg.url(), "postgres", ""); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            return -1; // not migrated yet, or the server is down
-        }
+        return ServiceProcess.queryPostgres(pg.url(), sql);
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder logs = new StringBuilder();
-                for (ServiceProcess node : nodes) {
-                    logs.append("\n--- ").append(node.log()).append('\n').append(node.tail(25));
-                }
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what + logs);
-            }
-            Thread.sleep(200);
-        }
+        ServiceProcess.await(what, timeout, condition, nodes);
     }
 }

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -194,6 +196,33 @@ final class ServiceProcess {
             return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for {@code condition}; on time-out fails with the last log lines of every process (the evidence). */
+    static void await(String what, Duration timeout, BooleanSupplier condition, Collection<ServiceProcess> processes)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                StringBuilder logs = new StringBuilder();
+                for (ServiceProcess process : processes) {
+                    logs.append("\n--- ").append(process.log()).append('\n').append(process.tail(30));
+                }
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what + logs);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** A number a query reads from a PostgreSQL schema the nodes share; -1 while it cannot (not migrated, server down). */
+    static long queryPostgres(String url, String sql) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return -1;
         }
     }
 }

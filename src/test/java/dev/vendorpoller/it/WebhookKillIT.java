@@ -10,10 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -167,26 +163,10 @@ class WebhookKillIT {
     }
 
     private long query(String sql) {
-        try (Connection c = DriverManager.getConnection(LocalPostgres.url(schema), "postgres", "");
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            return -1;
-        }
+        return ServiceProcess.queryPostgres(LocalPostgres.url(schema), sql);
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder logs = new StringBuilder();
-                for (ServiceProcess run : runs) {
-                    logs.append("\n--- ").append(run.log()).append('\n').append(run.tail(25));
-                }
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what + logs);
-            }
-            Thread.sleep(200);
-        }
+        ServiceProcess.await(what, timeout, condition, runs);
     }
 }
