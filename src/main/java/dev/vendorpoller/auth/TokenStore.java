@@ -35,9 +35,13 @@ public final class TokenStore {
         this(jdbc, cipher, null, null);
     }
 
-    /** Refreshes are single-flight across every node on the database ({@link #exclusive}). */
+    /**
+     * On PostgreSQL refreshes are single-flight across every node on the database ({@link #exclusive}). Embedded H2 is
+     * one node, whose credentials already refresh one at a time; there the refresh holds no connection while it waits
+     * for the token endpoint (H2 has a pool of one: a page commit would wait for it).
+     */
     public TokenStore(Database db, TokenCipher cipher) {
-        this(db.jdbc(), cipher, db.tx(), new NamedLocks(db));
+        this(db.jdbc(), cipher, db.postgres() ? db.tx() : null, db.postgres() ? new NamedLocks(db) : null);
     }
 
     private TokenStore(JdbcTemplate jdbc, TokenCipher cipher, TransactionTemplate tx, NamedLocks locks) {
